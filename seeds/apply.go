@@ -1,0 +1,50 @@
+package seeds
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/crossover-cci/crossover/models"
+)
+
+// Codes checks ISO country and language codes against the full lists in this package.
+type Codes struct{}
+
+func (Codes) ValidCountry(code string) bool  { return ValidCountry(code) }
+func (Codes) ValidLanguage(code string) bool { return ValidLanguage(code) }
+
+// ApplyReference loads the reference data (skills taxonomy, sectors) into the store. It is idempotent:
+// running it again updates what changed and adds nothing twice.
+func ApplyReference(ctx context.Context, store *models.Store) error {
+	skills, err := Taxonomy()
+	if err != nil {
+		return fmt.Errorf("taxonomy: %w", err)
+	}
+	rows := make([]models.Skill, len(skills))
+	for i, s := range skills {
+		src := "curated"
+		if s.Source == SourceESCO {
+			src = "esco"
+		}
+		rows[i] = models.Skill{Slug: s.Slug, Label: s.Label, Domain: s.Domain, Parent: s.Parent, EscoURI: s.ESCOURI,
+			AltLabels: s.AltLabels, Source: src}
+	}
+	sectors, err := Sectors()
+	if err != nil {
+		return fmt.Errorf("sectors: %w", err)
+	}
+	secRows := make([]models.Sector, len(sectors))
+	for i, s := range sectors {
+		secRows[i] = models.Sector{Slug: s.Slug, Label: s.Label, NACE: strings.Join(s.NACE, ","), NACEVersion: s.NACEVersion, Position: i}
+	}
+	return store.InTx(ctx, func(ctx context.Context) error {
+		if err := store.UpsertSkills(ctx, rows); err != nil {
+			return fmt.Errorf("store skills: %w", err)
+		}
+		if err := store.UpsertSectors(ctx, secRows); err != nil {
+			return fmt.Errorf("store sectors: %w", err)
+		}
+		return nil
+	})
+}
