@@ -1,0 +1,72 @@
+// Pure helpers for the profile editor, kept out of the component so they can be tested.
+import type { Actor, ActorInput } from './types';
+
+export function blankActor(): ActorInput {
+  return {
+    kind: 'cci', name: '', org_type: 'sme', sectors: [], country: '', region: '', languages: [],
+    offers: [], needs: [], collaboration_modes: [], remote: true, available: true, capacity: 3,
+    bio: '', website: '', contact: { email: '', phone: '' },
+  };
+}
+
+const EDITABLE: (keyof ActorInput)[] = [
+  'kind', 'name', 'org_type', 'sectors', 'country', 'region', 'languages', 'offers', 'needs',
+  'collaboration_modes', 'remote', 'available', 'capacity', 'bio', 'website', 'contact',
+];
+
+export function toInput(a: Actor): ActorInput {
+  const b = blankActor();
+  const out = { ...b } as Record<string, unknown>;
+  for (const k of EDITABLE) {
+    const v = (a as unknown as Record<string, unknown>)[k];
+    if (v !== undefined && v !== null) out[k] = structuredClone(v);
+  }
+  const o = out as unknown as ActorInput;
+  o.contact = { email: a.contact?.email ?? '', phone: a.contact?.phone ?? '' };
+  return o;
+}
+
+/** Fields whose value differs between two versions of a profile. */
+export function changedFields(a: ActorInput, b: ActorInput): (keyof ActorInput)[] {
+  return EDITABLE.filter((k) => JSON.stringify(a[k] ?? null) !== JSON.stringify(b[k] ?? null));
+}
+
+/** My edits (base → mine) laid over their newer version. */
+export function reapply(base: ActorInput, mine: ActorInput, theirs: ActorInput): ActorInput {
+  const out = structuredClone(theirs) as unknown as Record<string, unknown>;
+  for (const k of changedFields(base, mine)) out[k] = structuredClone(mine[k]);
+  return out as unknown as ActorInput;
+}
+
+/** Drops empty optional fields so the server's validation sees only what the user filled in. */
+export function clean(a: ActorInput): ActorInput {
+  const c = structuredClone(a);
+  const contact: Record<string, string> = {};
+  if (c.contact?.email?.trim()) contact.email = c.contact.email.trim();
+  if (c.contact?.phone?.trim()) contact.phone = c.contact.phone.trim();
+  c.contact = contact;
+  c.website = c.website.trim();
+  c.name = c.name.trim();
+  c.capacity = Number(c.capacity) || 0;
+  return c;
+}
+
+export interface Completeness { percent: number; missing: string[] }
+
+/** Share of the profile parts that matching uses; the order of `missing` is the order to add them in. */
+export function completeness(a: ActorInput): Completeness {
+  const checks: [string, boolean][] = [
+    ['name', a.name.trim().length > 0],
+    ['offers', a.offers.length > 0],
+    ['needs', a.needs.length > 0],
+    ['sectors', a.sectors.length > 0],
+    ['country', a.country.length === 2],
+    ['languages', a.languages.length > 0],
+    ['collaboration_modes', a.collaboration_modes.length > 0],
+    ['bio', a.bio.trim().length >= 80],
+    ['website', /^https?:\/\/\S+/.test(a.website)],
+    ['contact', !!(a.contact?.email || a.contact?.phone)],
+  ];
+  const done = checks.filter(([, ok]) => ok).length;
+  return { percent: done / checks.length, missing: checks.filter(([, ok]) => !ok).map(([k]) => k) };
+}

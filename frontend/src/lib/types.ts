@@ -1,0 +1,171 @@
+// Hand-written from shared/CONTRACT.md (v1). To be replaced by types generated from the served
+// /api/openapi.json once the API publishes it (see README.md, "API types").
+
+export type Role = 'member' | 'intermediary' | 'admin';
+export type ActorKind = 'cci' | 'ai' | 'intermediary';
+export type OrgType =
+  | 'freelancer' | 'sme' | 'startup' | 'large_company' | 'public_institution'
+  | 'university' | 'research_lab' | 'ngo' | 'network';
+export type CollaborationMode =
+  | 'co-creation' | 'commission' | 'mentoring' | 'job-exchange' | 'internship' | 'workshop' | 'research';
+export type Importance = 'must' | 'nice';
+export type SkillLevel = 1 | 2 | 3 | 4;
+
+export const ACTOR_KINDS: ActorKind[] = ['cci', 'ai', 'intermediary'];
+export const ORG_TYPES: OrgType[] = [
+  'freelancer', 'sme', 'startup', 'large_company', 'public_institution', 'university', 'research_lab', 'ngo', 'network',
+];
+export const COLLABORATION_MODES: CollaborationMode[] = [
+  'co-creation', 'commission', 'mentoring', 'job-exchange', 'internship', 'workshop', 'research',
+];
+
+export interface User {
+  id: string;
+  email: string;
+  display_name: string;
+  role: Role;
+}
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+}
+
+export interface AuthResponse extends TokenPair {
+  user: User;
+}
+
+export interface Offer { skill: string; level: SkillLevel }
+export interface Need { skill: string; importance: Importance }
+export interface Contact { email?: string; phone?: string }
+
+export interface Actor {
+  id: string;
+  owner_id?: string;
+  kind: ActorKind;
+  name: string;
+  org_type: OrgType;
+  sectors: string[];
+  country: string;
+  region?: string;
+  languages: string[];
+  offers: Offer[];
+  needs: Need[];
+  collaboration_modes: CollaborationMode[];
+  remote: boolean;
+  available: boolean;
+  capacity: number;
+  bio: string;
+  website: string;
+  contact?: Contact;
+  version: number;
+  created_at?: string;
+  updated_at?: string;
+  // Not fixed by the contract; shown when the server sends them (issue 4).
+  completeness?: number;
+  missing?: string[];
+  stale?: boolean;
+}
+
+/** What the UI sends on create/patch: the server-owned fields left out. */
+export type ActorInput = Omit<Actor, 'id' | 'owner_id' | 'version' | 'created_at' | 'updated_at' | 'completeness' | 'missing' | 'stale'>;
+
+export interface Page<T> { items: T[]; next_cursor?: string | null }
+
+export interface Skill {
+  slug: string;
+  label: string;
+  domain: 'ai' | 'cci' | 'transversal';
+  parent?: string | null;
+  esco_uri?: string | null;
+  alt_labels?: string[];
+}
+
+export interface Sector { slug: string; label: string; nace?: string[] | string }
+
+export interface Reason { code: string; message: string; direction?: 'forward' | 'backward'; skill?: string; [k: string]: unknown }
+
+export interface Match {
+  actor: Actor;
+  score: number;
+  forward: number;
+  backward: number;
+  reasons: Reason[];
+}
+
+export interface Instrument {
+  id: string;
+  name: string;
+  managing_body?: string;
+  type?: string;
+  amount_min?: number;
+  amount_max?: number;
+  currency?: string;
+  deadline?: string | null;
+  status?: string;
+  url?: string;
+  source_url?: string;
+  summary?: string;
+  [k: string]: unknown;
+}
+
+export interface FundingMatch {
+  instrument: Instrument;
+  score: number;
+  eligibility: 'eligible' | 'with_partners' | 'ineligible';
+  reasons: Reason[];
+  missing: (string | Reason)[];
+}
+
+export type IntroductionStatus = 'pending' | 'connected' | 'declined' | 'withdrawn' | 'expired';
+
+export interface IntroductionEvent { type?: string; status?: string; at?: string; created_at?: string; actor_id?: string; reason?: string }
+
+export interface Introduction {
+  id: string;
+  from_actor_id?: string;
+  to_actor_id?: string;
+  broker_actor_id?: string;
+  actor_ids?: string[];
+  message: string;
+  status: IntroductionStatus;
+  created_at?: string;
+  updated_at?: string;
+  reason?: string;
+  events?: IntroductionEvent[];
+  /** Parties as the server chooses to show them; contact only once connected. */
+  parties?: Actor[];
+  from_actor?: Actor;
+  to_actor?: Actor;
+  [k: string]: unknown;
+}
+
+export interface Notification {
+  id: string;
+  type?: string;
+  message?: string;
+  title?: string;
+  read?: boolean;
+  read_at?: string | null;
+  created_at?: string;
+  link?: string;
+}
+
+/** The error body every endpoint uses (CONTRACT "Errors"). */
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
+
+/** GET /api/v1/info and /api/v1/stats/overview are not fixed by the contract: every field optional. */
+export interface Overview {
+  actors?: number | Record<string, number>;
+  actors_by_kind?: Record<string, number>;
+  sectors?: number;
+  countries?: number;
+  skills?: number;
+  connected_introductions?: number;
+  introductions_connected?: number;
+  version?: string;
+  [k: string]: unknown;
+}
