@@ -150,10 +150,10 @@ export class Api {
 
   // Auth
   async register(email: string, password: string, display_name: string, consents: { terms: boolean; matching: boolean }): Promise<AuthResponse> {
-    // consent_* fields are additive to the contract (issue 3 records consent); a server that ignores them still works.
+    // accept_terms and consent_matching are additive to the contract (issue 3 records consent with time and version).
     const r = await this.request<AuthResponse>('POST', '/api/v1/auth/register', {
       email, password, display_name,
-      consent_terms: consents.terms, consent_matching: consents.matching,
+      accept_terms: consents.terms, consent_matching: consents.matching,
     }, { auth: false });
     this.tokens.set(r);
     return r;
@@ -167,7 +167,14 @@ export class Api {
     try { await this.request<void>('POST', '/api/v1/auth/logout', this.tokens.refresh ? { refresh_token: this.tokens.refresh } : undefined); }
     finally { this.tokens.clear(); }
   }
-  me() { return this.request<User & { actors?: (Actor | string)[] }>('GET', '/api/v1/me'); }
+  /** GET /me answers {user, consents} on this server; a bare user object is accepted too. */
+  async me(): Promise<User & { actors?: (Actor | string)[] }> {
+    const r = await this.request<(User & { actors?: (Actor | string)[] }) | { user: User; actors?: (Actor | string)[] }>('GET', '/api/v1/me');
+    return 'user' in r && r.user ? { ...r.user, actors: r.actors } : (r as User);
+  }
+  patchMe(patch: { display_name?: string; matching_paused?: boolean; digest_opt_out?: boolean }) {
+    return this.request<User | { user: User }>('PATCH', '/api/v1/me', patch);
+  }
   async exportMe(): Promise<Blob> {
     const res = await this.request<Response>('GET', '/api/v1/me/export', undefined, { raw: true });
     return res.blob();

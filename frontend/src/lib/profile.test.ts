@@ -15,9 +15,9 @@ describe('profile helpers', () => {
   it('reports completeness and what to add next', () => {
     const c = completeness(blankActor());
     expect(c.percent).toBe(0);
-    expect(c.missing[0]).toBe('name');
+    expect(c.missing[0]).toBe('offers');
     const full = completeness({ ...blankActor(), name: 'x', offers: [{ skill: 'a', level: 2 }], needs: [{ skill: 'b', importance: 'must' }],
-      sectors: ['music'], country: 'NL', languages: ['nl'], collaboration_modes: ['research'], bio: 'x'.repeat(80), website: 'https://x.eu', contact: { email: 'a@b.eu' } });
+      sectors: ['music'], country: 'NL', languages: ['nl'], collaboration_modes: ['research'], bio: 'x'.repeat(80), website: 'https://x.eu', region: 'Noord-Brabant', contact: { email: 'a@b.eu' } });
     expect(full.percent).toBe(1);
     expect(full.missing).toEqual([]);
   });

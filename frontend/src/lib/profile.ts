@@ -53,20 +53,20 @@ export function clean(a: ActorInput): ActorInput {
 
 export interface Completeness { percent: number; missing: string[] }
 
-/** Share of the profile parts that matching uses; the order of `missing` is the order to add them in. */
+/** Weighted share of the profile parts matching uses, the same weights as the server (api/actors.go),
+ *  so the meter does not jump on save; `missing` is in the order to add them. */
 export function completeness(a: ActorInput): Completeness {
-  const checks: [string, boolean][] = [
-    ['name', a.name.trim().length > 0],
-    ['offers', a.offers.length > 0],
-    ['needs', a.needs.length > 0],
-    ['sectors', a.sectors.length > 0],
-    ['country', a.country.length === 2],
-    ['languages', a.languages.length > 0],
-    ['collaboration_modes', a.collaboration_modes.length > 0],
-    ['bio', a.bio.trim().length >= 80],
-    ['website', /^https?:\/\/\S+/.test(a.website)],
-    ['contact', !!(a.contact?.email || a.contact?.phone)],
+  const checks: [string, number, boolean][] = [
+    ['offers', 20, a.offers.length > 0],
+    ['needs', 20, a.needs.length > 0],
+    ['sectors', 10, a.sectors.length > 0],
+    ['bio', 15, [...a.bio.trim()].length >= 80],
+    ['languages', 10, a.languages.length > 0],
+    ['collaboration_modes', 10, a.collaboration_modes.length > 0],
+    ['contact.email', 5, !!a.contact?.email?.trim()],
+    ['website', 5, a.website.trim() !== ''],
+    ['region', 5, (a.region ?? '').trim() !== ''],
   ];
-  const done = checks.filter(([, ok]) => ok).length;
-  return { percent: done / checks.length, missing: checks.filter(([, ok]) => !ok).map(([k]) => k) };
+  const done = checks.reduce((s, [, w, ok]) => s + (ok ? w : 0), 0);
+  return { percent: done / 100, missing: checks.filter(([, , ok]) => !ok).map(([k]) => k) };
 }

@@ -69,7 +69,8 @@ export const api = new Api({ tokens: session, onSessionLost: () => session.clear
 /** Finds the caller's actors: from GET /me if it lists them, else the list filtered by owner, plus the ids remembered here. */
 export async function loadMyActors(): Promise<void> {
   const me = await api.me();
-  session.user = { id: me.id, email: me.email, display_name: me.display_name, role: me.role };
+  const { actors: _listed, ...user } = me;
+  session.user = user;
   const found = new Map<string, Actor>();
   if (Array.isArray(me.actors)) {
     for (const a of me.actors) {

@@ -24,6 +24,9 @@ export interface User {
   email: string;
   display_name: string;
   role: Role;
+  matching_paused?: boolean;
+  digest_opt_out?: boolean;
+  created_at?: string;
 }
 
 export interface TokenPair {
@@ -63,13 +66,12 @@ export interface Actor {
   created_at?: string;
   updated_at?: string;
   // Not fixed by the contract; shown when the server sends them (issue 4).
-  completeness?: number;
-  missing?: string[];
+  completeness?: { percent: number; missing: string[] };
   stale?: boolean;
 }
 
 /** What the UI sends on create/patch: the server-owned fields left out. */
-export type ActorInput = Omit<Actor, 'id' | 'owner_id' | 'version' | 'created_at' | 'updated_at' | 'completeness' | 'missing' | 'stale'>;
+export type ActorInput = Omit<Actor, 'id' | 'owner_id' | 'version' | 'created_at' | 'updated_at' | 'completeness' | 'stale'>;
 
 export interface Page<T> { items: T[]; next_cursor?: string | null }
 
