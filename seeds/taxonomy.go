@@ -110,6 +110,8 @@ func checkSkill(s Skill) error {
 	switch {
 	case !ValidSlug(s.Slug):
 		return fmt.Errorf("slug %q is not kebab-case", s.Slug)
+	case strings.HasPrefix(s.Slug, "esco-"):
+		return fmt.Errorf("slug %q: the esco- prefix is reserved for imported ESCO skills", s.Slug)
 	case strings.TrimSpace(s.Label) == "" || s.Label != strings.TrimSpace(s.Label):
 		return fmt.Errorf("skill %s: label %q is empty or padded", s.Slug, s.Label)
 	case !ValidDomain(s.Domain):
