@@ -1,0 +1,31 @@
+package api
+
+import (
+	"context"
+
+	"github.com/crossover-cci/crossover/models"
+)
+
+// The authorization policy, in one place: handlers ask these questions and never check roles or
+// owners themselves.
+
+// canEditActor: the owner, or an admin.
+func canEditActor(u *models.User, a *models.Actor) bool {
+	return u != nil && (a.OwnedBy(u.ID) || u.Role == models.RoleAdmin)
+}
+
+// canSeeMatches: the owner, an intermediary (brokering is their job) or an admin.
+func canSeeMatches(u *models.User, a *models.Actor) bool {
+	return u != nil && (a.OwnedBy(u.ID) || u.Role == models.RoleIntermediary || u.Role == models.RoleAdmin)
+}
+
+// canSeeContact: the owner, an admin, or the owner of an actor with a connected introduction to a.
+func (s *Server) canSeeContact(ctx context.Context, u *models.User, a *models.Actor) (bool, error) {
+	if u == nil {
+		return false, nil
+	}
+	if a.OwnedBy(u.ID) || u.Role == models.RoleAdmin {
+		return true, nil
+	}
+	return s.store.ConnectedWith(ctx, u.ID, a.ID)
+}

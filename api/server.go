@@ -1,0 +1,152 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/crossover-cci/crossover/models"
+)
+
+// Deps is everything the HTTP layer needs; NewServer keeps no package-level state.
+type Deps struct {
+	Store          *models.Store
+	Log            *slog.Logger
+	JWTSecret      []byte
+	Version        string
+	TrustedProxies []netip.Prefix
+	BodyLimit      int64         // bytes; 1 MiB when zero
+	RequestTimeout time.Duration // per request; 30 s when zero
+	Registry       *prometheus.Registry
+	Now            func() time.Time   // the clock; time.Now when nil (tests move it)
+	Codes          models.CodeChecker // ISO country and language codes
+}
+
+// Server is Crossover's HTTP API and embedded web UI.
+type Server struct {
+	e        *echo.Echo
+	store    *models.Store
+	log      *slog.Logger
+	version  string
+	registry *prometheus.Registry
+	metrics  *httpMetrics
+	now      func() time.Time
+	codes    models.CodeChecker
+	taxonomy *taxonomy
+}
+
+// NewServer builds the echo instance with its middleware and every route.
+func NewServer(d Deps) (*Server, error) {
+	if d.Store == nil || d.Codes == nil {
+		return nil, fmt.Errorf("api: a store and code lists are required")
+	}
+	if len(d.JWTSecret) < 32 {
+		return nil, fmt.Errorf("api: the JWT secret must be at least 32 bytes")
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.BodyLimit == 0 {
+		d.BodyLimit = 1 << 20
+	}
+	if d.RequestTimeout == 0 {
+		d.RequestTimeout = 30 * time.Second
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{e: echo.New(), store: d.Store, log: d.Log, version: d.Version, registry: d.Registry, now: d.Now,
+		codes: d.Codes, taxonomy: newTaxonomy(d.Store)}
+	s.metrics = newHTTPMetrics(d.Registry)
+	e := s.e
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = ipExtractor(d.TrustedProxies)
+
+	e.Use(middleware.RequestID())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		s.log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "error", err, "stack", string(stack))
+		return err
+	}}))
+	e.Use(s.metrics.middleware)
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRemoteIP: true, LogRequestID: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			attrs := []any{"method", v.Method, "path", v.URIPath, "status", v.Status,
+				"ms", float64(v.Latency.Microseconds()) / 1000, "ip", v.RemoteIP, "request_id", v.RequestID}
+			if uid, ok := c.Get(userIDKey).(string); ok {
+				attrs = append(attrs, "user_id", uid)
+			}
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.Log(c.Request().Context(), level, "request", attrs...)
+			return nil
+		},
+	}))
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
+		ReferrerPolicy:        "strict-origin-when-cross-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+	}))
+	e.Use(middleware.BodyLimit(strconv.FormatInt(d.BodyLimit, 10)))
+	e.Use(middleware.ContextTimeout(d.RequestTimeout))
+
+	s.routes(newAuth(d.JWTSecret, d.Store, d.Log, d.Now))
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
+
+// Routes lists method and path of every registered route (the OpenAPI test walks them).
+func (s *Server) Routes() []*echo.Route { return s.e.Routes() }
+
+// ipExtractor trusts X-Forwarded-For only from the configured proxy ranges, never by default: a
+// forged header must not change the IP that rate limits and the audit log see.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		p = p.Masked()
+		opts = append(opts, echo.TrustIPRange(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "not_ready", Message: "The database does not answer."}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) info(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{
+		"name":     "crossover",
+		"version":  s.version,
+		"database": string(s.store.Dialect()),
+	})
+}

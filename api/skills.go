@@ -1,0 +1,202 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/crossover-cci/crossover/models"
+)
+
+// taxonomy is an in-memory copy of the skills tree for autocomplete and subtree filters. It reloads
+// when the stored taxonomy changes (checked at most every 30 s), e.g. after an ESCO import.
+type taxonomy struct {
+	store *models.Store
+
+	mu       sync.RWMutex
+	stamp    string
+	checked  time.Time
+	skills   []models.Skill
+	bySlug   map[string]int
+	children map[string][]string
+	labels   []labelEntry // every label, normalised, for search
+}
+
+type labelEntry struct {
+	norm  string
+	skill int
+	pref  bool
+}
+
+func newTaxonomy(store *models.Store) *taxonomy { return &taxonomy{store: store} }
+
+// get returns a consistent snapshot, reloading it when the stored taxonomy changed.
+func (t *taxonomy) get(ctx context.Context) (*taxonomy, error) {
+	t.mu.RLock()
+	fresh := t.skills != nil && time.Since(t.checked) < 30*time.Second
+	t.mu.RUnlock()
+	if fresh {
+		return t, nil
+	}
+	stamp, err := t.store.TaxonomyStamp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.skills != nil && stamp == t.stamp {
+		t.checked = time.Now()
+		return t, nil
+	}
+	skills, err := t.store.Skills(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.load(skills)
+	t.stamp, t.checked = stamp, time.Now()
+	return t, nil
+}
+
+// invalidate forces a reload at the next get.
+func (t *taxonomy) invalidate() {
+	t.mu.Lock()
+	t.checked = time.Time{}
+	t.mu.Unlock()
+}
+
+func (t *taxonomy) load(skills []models.Skill) {
+	t.skills = skills
+	t.bySlug = make(map[string]int, len(skills))
+	t.children = map[string][]string{}
+	t.labels = t.labels[:0]
+	for i, s := range skills {
+		t.bySlug[s.Slug] = i
+		if s.Parent != "" {
+			t.children[s.Parent] = append(t.children[s.Parent], s.Slug)
+		}
+		t.labels = append(t.labels, labelEntry{models.NormalizeLabel(s.Label), i, true})
+		for _, a := range s.AltLabels {
+			t.labels = append(t.labels, labelEntry{models.NormalizeLabel(a), i, false})
+		}
+	}
+}
+
+// subtree returns slug and every descendant of it; nil when slug is unknown.
+func (t *taxonomy) subtree(slug string) []string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if _, ok := t.bySlug[slug]; !ok {
+		return nil
+	}
+	out := []string{slug}
+	for i := 0; i < len(out); i++ {
+		out = append(out, t.children[out[i]]...)
+	}
+	return out
+}
+
+// search ranks skills whose labels match q: exact label, then label prefix, then a word of the label
+// starting with q, then q anywhere; preferred labels before synonyms; shorter labels first.
+func (t *taxonomy) search(q, domain string, limit int) []models.Skill {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	nq := models.NormalizeLabel(q)
+	type hit struct {
+		skill, rank, length int
+	}
+	best := map[int]hit{}
+	for _, l := range t.labels {
+		s := &t.skills[l.skill]
+		if domain != "" && s.Domain != domain {
+			continue
+		}
+		rank := -1
+		switch {
+		case nq == "":
+			rank = 4
+		case l.norm == nq:
+			rank = 0
+		case strings.HasPrefix(l.norm, nq):
+			rank = 1
+		case strings.Contains(l.norm, " "+nq) || strings.Contains(l.norm, "-"+nq):
+			rank = 2
+		case strings.Contains(l.norm, nq):
+			rank = 3
+		default:
+			continue
+		}
+		rank *= 2
+		if !l.pref {
+			rank++
+		}
+		h := hit{l.skill, rank, len(l.norm)}
+		if old, ok := best[l.skill]; !ok || h.rank < old.rank || (h.rank == old.rank && h.length < old.length) {
+			best[l.skill] = h
+		}
+	}
+	hits := make([]hit, 0, len(best))
+	for _, h := range best {
+		hits = append(hits, h)
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+		if a.length != b.length {
+			return a.length < b.length
+		}
+		return t.skills[a.skill].Slug < t.skills[b.skill].Slug
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	out := make([]models.Skill, len(hits))
+	for i, h := range hits {
+		out[i] = t.skills[h.skill]
+	}
+	return out
+}
+
+func (s *Server) listSkills(c echo.Context) error {
+	limit, err := queryInt(c, "limit", 20, 1, 100)
+	if err != nil {
+		return err
+	}
+	domain := c.QueryParam("domain")
+	if domain != "" && domain != "ai" && domain != "cci" && domain != "transversal" {
+		return models.Invalid("domain", "must be ai, cci or transversal")
+	}
+	if len(c.QueryParam("q")) > 200 {
+		return models.Invalid("q", "must be at most 200 characters")
+	}
+	tax, err := s.taxonomy.get(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": tax.search(c.QueryParam("q"), domain, limit)})
+}
+
+type sectorView struct {
+	Slug        string   `json:"slug"`
+	Label       string   `json:"label"`
+	NACE        []string `json:"nace"`
+	NACEVersion string   `json:"nace_version"`
+}
+
+func (s *Server) listSectors(c echo.Context) error {
+	sectors, err := s.store.Sectors(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]sectorView, len(sectors))
+	for i, sec := range sectors {
+		out[i] = sectorView{sec.Slug, sec.Label, sec.NACECodes(), sec.NACEVersion}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": out})
+}

@@ -1,0 +1,344 @@
+// Command crossover is the whole Crossover platform in one binary: the API and web UI server and the
+// commands that migrate, seed and inspect its database.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/crossover-cci/crossover/api"
+	"github.com/crossover-cci/crossover/models"
+	"github.com/crossover-cci/crossover/seeds"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "crossover:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `crossover — AI-skills matchmaking for the cultural and creative industries
+
+Usage: crossover <command> [flags]
+
+Commands:
+  serve          run the API and web UI (--addr, --migrate, --demo)
+  migrate        up | down | status of the database schema
+  seed           load reference data (--demo adds demo users and actors)
+  user           promote EMAIL --role admin|intermediary|member
+  version        print the version
+  help           this text
+
+Configuration comes from the environment (see README.md): CROSSOVER_ADDR, DATABASE_URL,
+CROSSOVER_DATA_DIR, CROSSOVER_JWT_SECRET, CROSSOVER_LOG_FORMAT, CROSSOVER_TRUSTED_PROXIES, …
+`
+
+// run is the whole program; main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return errors.New("no command given")
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, cfg, rest, stdout)
+	case "migrate":
+		return cmdMigrate(ctx, cfg, rest, stdout)
+	case "seed":
+		return cmdSeed(ctx, cfg, rest, stdout)
+	case "user":
+		return cmdUser(ctx, cfg, rest, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "crossover", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q: run `crossover help`", cmd)
+}
+
+// newLogger builds the one slog logger of the process.
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func newFlags(name string, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("crossover "+name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	return fs
+}
+
+// openStore validates the database settings and connects.
+func openStore(ctx context.Context, cfg Config, stdout io.Writer) (*models.Store, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return models.Open(ctx, models.DBConfig{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: newLogger(cfg, stdout)})
+}
+
+// prepare brings the schema up to date where allowed and loads reference data into an empty database.
+func prepare(ctx context.Context, store *models.Store, migrate bool, stdout io.Writer) error {
+	auto := store.Dialect() == models.SQLite || migrate
+	if auto {
+		n, err := store.MigrateUp(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
+		}
+	} else {
+		cur, latest, behind, err := store.SchemaBehind(ctx)
+		if err != nil {
+			return err
+		}
+		if behind {
+			return fmt.Errorf("the database schema is at version %d, this binary needs %d: run `crossover migrate up` (or `crossover serve --migrate`) first", cur, latest)
+		}
+	}
+	n, err := store.SkillCount(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 && auto {
+		if err := seeds.ApplyReference(ctx, store); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "loaded reference data (taxonomy, sectors)")
+	}
+	return nil
+}
+
+func cmdServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	fs := newFlags("serve", stdout)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port")
+	migrate := fs.Bool("migrate", false, "apply pending migrations and load reference data before serving (PostgreSQL)")
+	demo := fs.Bool("demo", false, "add demo users and actors")
+	cfg.bindDB(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.validateServe(); err != nil {
+		return err
+	}
+	secret, err := cfg.jwtSecret()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stdout)
+	store, err := openStore(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := prepare(ctx, store, *migrate, stdout); err != nil {
+		return err
+	}
+	if *demo {
+		if err := seedDemo(ctx, store, stdout); err != nil {
+			return err
+		}
+	}
+	handler, err := api.NewServer(api.Deps{Store: store, Log: log, JWTSecret: secret, Version: version,
+		TrustedProxies: cfg.TrustedProxies, BodyLimit: cfg.BodyLimit, RequestTimeout: cfg.RequestTimeout, Codes: seeds.Codes{}})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "database", string(store.Dialect()), "version", version)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// In-flight requests finish; new connections are refused; the deadline bounds the wait.
+	log.Info("shutting down", "deadline", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	s := a.String()
+	for _, any := range []string{"[::]:", "0.0.0.0:"} {
+		if strings.HasPrefix(s, any) {
+			return "localhost:" + strings.TrimPrefix(s, any)
+		}
+	}
+	return s
+}
+
+func cmdMigrate(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	fs := newFlags("migrate", stdout)
+	cfg.bindDB(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: crossover migrate up|down|status")
+	}
+	store, err := openStore(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	switch fs.Arg(0) {
+	case "up":
+		n, err := store.MigrateUp(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "applied %d migration(s); the schema is up to date\n", n)
+	case "down":
+		if err := store.MigrateDown(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "rolled back the latest migration")
+	case "status":
+		st, err := store.MigrationStatus(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range st {
+			state := "pending"
+			if m.Applied {
+				state = "applied"
+			}
+			fmt.Fprintf(stdout, "%05d  %-8s %s\n", m.Version, state, m.Name)
+		}
+	default:
+		return fmt.Errorf("unknown migrate action %q: use up, down or status", fs.Arg(0))
+	}
+	return nil
+}
+
+func cmdSeed(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	fs := newFlags("seed", stdout)
+	demo := fs.Bool("demo", false, "add demo users and actors")
+	cfg.bindDB(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if _, _, behind, err := store.SchemaBehind(ctx); err != nil {
+		return err
+	} else if behind {
+		return errors.New("the database schema is behind: run `crossover migrate up` first")
+	}
+	if err := seeds.ApplyReference(ctx, store); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "reference data is up to date (taxonomy, sectors)")
+	if *demo {
+		return seedDemo(ctx, store, stdout)
+	}
+	return nil
+}
+
+func seedDemo(ctx context.Context, store *models.Store, stdout io.Writer) error {
+	if err := seeds.ApplyDemo(ctx, store); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "demo data loaded; demo logins (password "+seeds.DemoPassword+"):")
+	for _, l := range seeds.DemoLogins {
+		fmt.Fprintf(stdout, "  %-28s %s\n", l.Email, l.Role)
+	}
+	return nil
+}
+
+func cmdUser(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	const use = "usage: crossover user promote EMAIL --role admin|intermediary|member"
+	if len(args) == 0 || args[0] != "promote" {
+		return errors.New(use)
+	}
+	fs := newFlags("user promote", stdout)
+	role := fs.String("role", "admin", "the role to grant")
+	cfg.bindDB(fs)
+	rest := args[1:]
+	var email string
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") { // the e-mail may come before the flags
+		email, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	if email == "" && fs.NArg() == 1 {
+		email = fs.Arg(0)
+	}
+	if email == "" {
+		return errors.New(use)
+	}
+	store, err := openStore(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.UserByEmail(ctx, email)
+	if errors.Is(err, models.ErrNotFound) {
+		return fmt.Errorf("no account with e-mail %s", models.NormalizeEmail(email))
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := store.SetRole(ctx, nil, u.ID, *role, "cli"); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s is now %s\n", u.Email, *role)
+	return nil
+}

@@ -1,0 +1,87 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// Notification is an in-app message to one user.
+type Notification struct {
+	ID        string     `gorm:"primaryKey" json:"id"`
+	UserID    string     `json:"-"`
+	Type      string     `json:"type"`
+	Title     string     `json:"title"`
+	Body      string     `json:"body"`
+	Link      string     `json:"link"`
+	ReadAt    *time.Time `json:"read_at"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+// Feedback is an actor's verdict on a suggested partner.
+type Feedback struct {
+	ID        string    `gorm:"primaryKey" json:"id"`
+	ActorID   string    `json:"actor_id"`
+	TargetID  string    `json:"target_id"`
+	Verdict   string    `json:"verdict"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (Feedback) TableName() string { return "match_feedback" }
+
+// ExportedIntroduction is one introduction an actor of the user takes part in, as the export shows it.
+type ExportedIntroduction struct {
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"`
+	Status    string    `json:"status"`
+	Message   string    `json:"message"`
+	ActorID   string    `json:"actor_id"`
+	Role      string    `json:"role"`
+	Response  string    `json:"response"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Export is everything stored about one user.
+type Export struct {
+	Consents      []Consent
+	Actors        []*Actor
+	Introductions []ExportedIntroduction
+	Notifications []Notification
+	Feedback      []Feedback
+	Audit         []AuditEntry
+}
+
+// Export gathers everything stored about userID (GDPR access and portability).
+func (s *Store) Export(ctx context.Context, userID string) (*Export, error) {
+	out := &Export{}
+	var err error
+	if out.Consents, err = s.Consents(ctx, userID); err != nil {
+		return nil, err
+	}
+	if out.Actors, err = s.ActorsByOwner(ctx, userID); err != nil {
+		return nil, err
+	}
+	db := s.conn(ctx)
+	out.Introductions = []ExportedIntroduction{}
+	err = db.Table("introduction_parties p").
+		Select("i.id, i.kind, i.status, i.message, p.actor_id, p.role, p.response, i.created_at").
+		Joins("JOIN introductions i ON i.id = p.introduction_id").
+		Joins("JOIN actors a ON a.id = p.actor_id").
+		Where("a.owner_id = ?", userID).Order("i.created_at").Scan(&out.Introductions).Error
+	if err != nil {
+		return nil, err
+	}
+	out.Notifications = []Notification{}
+	if err := db.Where("user_id = ?", userID).Order("created_at").Find(&out.Notifications).Error; err != nil {
+		return nil, err
+	}
+	out.Feedback = []Feedback{}
+	if err := db.Joins("JOIN actors a ON a.id = match_feedback.actor_id").Where("a.owner_id = ?", userID).
+		Order("match_feedback.created_at").Find(&out.Feedback).Error; err != nil {
+		return nil, err
+	}
+	out.Audit = []AuditEntry{}
+	if err := db.Where("user_id = ?", userID).Order("seq").Find(&out.Audit).Error; err != nil {
+		return nil, err
+	}
+	return out, nil
+}
