@@ -56,6 +56,17 @@ func TestTaxonomyShape(t *testing.T) {
 			t.Errorf("%s should have alternative label %q", slug, abbr)
 		}
 	}
+	// A label or alternative label names one skill only, so typing it is unambiguous.
+	owner := map[string]string{}
+	for _, s := range skills {
+		for _, l := range append([]string{s.Label}, s.AltLabels...) {
+			k := strings.ToLower(l)
+			if o, dup := owner[k]; dup && o != s.Slug {
+				t.Errorf("%q names both %s and %s", l, o, s.Slug)
+			}
+			owner[k] = s.Slug
+		}
+	}
 	maxDepth := 0
 	for _, s := range skills {
 		d := 1
