@@ -1,0 +1,93 @@
+package matching
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+func newSyntheticIndex(t testing.TB, n int, seed int64, opts Options) (*Index, []Actor) {
+	t.Helper()
+	tax, err := NewTaxonomy(SyntheticTaxonomy(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	actors := Synthetic(n, seed, tax.Skills())
+	ix := NewIndex(tax, opts)
+	ix.UpsertMany(actors)
+	return ix, actors
+}
+
+// TestExactEqualsBruteForce: before exposure re-ranking, the pruned top k is exactly the
+// brute-force top k, on random data, with filters, exclusions and updates.
+func TestExactEqualsBruteForce(t *testing.T) {
+	n := 3000
+	if testing.Short() {
+		n = 800
+	}
+	ix, actors := newSyntheticIndex(t, n, 7, Options{})
+	r := rand.New(rand.NewPCG(1, 2))
+	// Some churn: exclusions, updates, removals, re-adds.
+	for range 200 {
+		a, b := actors[r.IntN(n)].ID, actors[r.IntN(n)].ID
+		ix.SetExcluded(a, b, true)
+	}
+	for i := range 100 {
+		a := actors[r.IntN(n)]
+		switch i % 3 {
+		case 0:
+			a.Offers = append(a.Offers, Offer{Skill: "brand-new-skill", Level: 4})
+			a.Needs = append(a.Needs, Need{Skill: "computer-vision", Must: true})
+			ix.Upsert(a)
+		case 1:
+			ix.Remove(a.ID)
+		case 2:
+			ix.Remove(a.ID)
+			a.Paused = false
+			a.Available = true
+			ix.Upsert(a)
+		}
+	}
+	yes, no := true, false
+	queries := 150
+	if testing.Short() {
+		queries = 60
+	}
+	for i := range queries {
+		a := actors[r.IntN(n)]
+		q := Query{ActorID: a.ID, Kind: Kind(r.IntN(4)), Limit: []int{1, 5, 10, 20, 50}[r.IntN(5)]}
+		switch i % 7 {
+		case 1:
+			q.Country = a.Country
+		case 2:
+			q.Sector = "music"
+		case 3:
+			q.Remote = &yes
+		case 4:
+			q.Remote = &no
+		}
+		got, err := ix.MatchExact(q)
+		if err == ErrUnknownActor {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ix.BruteForce(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("query %+v:\n got %s\nwant %s", q, ids(got), ids(want))
+		}
+	}
+}
+
+func ids(rs []Result) string {
+	s := ""
+	for _, r := range rs {
+		s += fmt.Sprintf("%s:%.4f ", r.ActorID, r.Score)
+	}
+	return s
+}
