@@ -13,9 +13,10 @@ export default defineConfig({
     reportCompressedSize: true,
   },
   server: {
+    // `npm run dev` talks to a local `crossover serve`; CROSSOVER_API points it elsewhere.
     proxy: {
-      '/api': 'http://127.0.0.1:8080',
-      '/healthz': 'http://127.0.0.1:8080',
+      '/api': process.env.CROSSOVER_API ?? 'http://127.0.0.1:8080',
+      '/healthz': process.env.CROSSOVER_API ?? 'http://127.0.0.1:8080',
     },
   },
   test: {

@@ -1,6 +1,9 @@
 // Pure helpers for the profile editor, kept out of the component so they can be tested.
 import type { Actor, ActorInput } from './types';
 
+// JSON round-trip, not structuredClone: Svelte 5 $state proxies cannot be structured-cloned.
+const clone = <T>(x: T): T => (x === undefined ? x : JSON.parse(JSON.stringify(x)));
+
 export function blankActor(): ActorInput {
   return {
     kind: 'cci', name: '', org_type: 'sme', sectors: [], country: '', region: '', languages: [],
@@ -19,7 +22,7 @@ export function toInput(a: Actor): ActorInput {
   const out = { ...b } as Record<string, unknown>;
   for (const k of EDITABLE) {
     const v = (a as unknown as Record<string, unknown>)[k];
-    if (v !== undefined && v !== null) out[k] = structuredClone(v);
+    if (v !== undefined && v !== null) out[k] = clone(v);
   }
   const o = out as unknown as ActorInput;
   o.contact = { email: a.contact?.email ?? '', phone: a.contact?.phone ?? '' };
@@ -33,14 +36,14 @@ export function changedFields(a: ActorInput, b: ActorInput): (keyof ActorInput)[
 
 /** My edits (base → mine) laid over their newer version. */
 export function reapply(base: ActorInput, mine: ActorInput, theirs: ActorInput): ActorInput {
-  const out = structuredClone(theirs) as unknown as Record<string, unknown>;
-  for (const k of changedFields(base, mine)) out[k] = structuredClone(mine[k]);
+  const out = clone(theirs) as unknown as Record<string, unknown>;
+  for (const k of changedFields(base, mine)) out[k] = clone(mine[k]);
   return out as unknown as ActorInput;
 }
 
 /** Drops empty optional fields so the server's validation sees only what the user filled in. */
 export function clean(a: ActorInput): ActorInput {
-  const c = structuredClone(a);
+  const c = clone(a);
   const contact: Record<string, string> = {};
   if (c.contact?.email?.trim()) contact.email = c.contact.email.trim();
   if (c.contact?.phone?.trim()) contact.phone = c.contact.phone.trim();

@@ -1,0 +1,318 @@
+#!/usr/bin/env node
+// End-to-end run of the web UI in Debian's Chromium, through playwright-core (no browser download).
+// Against a live server at CROSSOVER_URL (default http://127.0.0.1:8080); skips, exit 0, when none answers.
+//
+// Scenario (issue 8, "Must show"): a museum and an AI start-up sign up and build profiles; each sees the
+// other among its top matches with reasons; the museum asks for an introduction, the start-up accepts,
+// both see each other's contact details; a third person never does. axe-core runs on every screen
+// (0 serious/critical violations); screenshots in EN and FR go to docs/screenshots/.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const BASE = (process.env.CROSSOVER_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SHOTS = resolve(here, '../../docs/screenshots');
+const AXE = require.resolve('axe-core/axe.min.js');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 15000);
+
+let passed = 0;
+let failed = 0;
+const problems = [];
+function check(name, ok, detail = '') {
+  if (ok) { passed++; console.log(`  ok   ${name}`); }
+  else { failed++; problems.push(`${name}${detail ? ': ' + detail : ''}`); console.log(`  FAIL ${name}${detail ? ' — ' + detail : ''}`); }
+}
+
+async function serverUp() {
+  try {
+    const res = await fetch(`${BASE}/healthz`, { signal: AbortSignal.timeout(3000) });
+    return res.ok;
+  } catch { return false; }
+}
+
+async function api(method, path, body, token) {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json; try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  return { status: res.status, json, text };
+}
+
+// One browser per person, each with a fresh profile directory: no shared storage between people.
+const dirs = [];
+async function person(label, viewport = { width: 1280, height: 900 }) {
+  const dir = mkdtempSync(join(tmpdir(), `crossover-e2e-${label}-`));
+  dirs.push(dir);
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport, locale: 'en-GB',
+    // The server's CSP (rightly) forbids inline scripts; axe-core is injected by the test only.
+    bypassCSP: true,
+  });
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('dialog', (d) => d.accept());
+  page.on('pageerror', (e) => console.log(`  [${label}] page error: ${e.message}`));
+  return { ctx, page, label };
+}
+
+async function go(page, hash) {
+  await page.goto(`${BASE}/#${hash}`);
+  await page.waitForSelector('main h1');
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: TIMEOUT }).catch(() => {});
+}
+
+const axeSeen = new Set();
+async function axe(page, screen) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  check(`axe: ${screen} has no serious or critical violation`, result.length === 0, result.join('; '));
+  axeSeen.add(screen);
+}
+
+async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function setLang(page, lang) {
+  await page.selectOption('#lang', lang);
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+}
+
+async function signUp(page, { name, email, password }) {
+  await go(page, '/signup');
+  await page.fill('#display_name', name);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.check('#consent_terms');
+  await page.check('#consent_matching');
+  await page.click('button[type="submit"]');
+  await page.waitForURL(/#\/(profile|matches)/);
+}
+
+// Keyboard only: type, arrow to the wanted option, Enter — the way a keyboard user picks a skill.
+async function chooseSkill(page, inputId, query, slug) {
+  const input = page.locator(`#${inputId}`);
+  await input.fill(query);
+  const want = `${inputId}-opt-${slug}`;
+  await page.waitForSelector(`#${want}`, { state: 'attached' });
+  for (let i = 0; i < 12; i++) {
+    if ((await input.getAttribute('aria-activedescendant')) === want) break;
+    await input.press('ArrowDown');
+  }
+  await input.press('Enter');
+}
+
+async function buildProfile(page, p) {
+  await go(page, '/profile/new');
+  await page.fill('#name', p.name);
+  await page.check(`#kind-${p.kind}`);
+  await page.selectOption('#org_type', p.org);
+  await page.waitForSelector('[id^="sector-"]');
+  for (const s of p.sectors) if (await page.locator(`#sector-${s}`).count()) await page.check(`#sector-${s}`);
+  await page.selectOption('#country', p.country);
+  await page.fill('#region', p.region);
+  for (const l of p.languages) await page.check(`#lang-${l}`);
+  for (const [q, slug, level] of p.offers) {
+    await chooseSkill(page, 'offer-skill', q, slug);
+    if (level) {
+      const n = await page.locator('select[id^="offer-"][id$="-level"]').count();
+      await page.selectOption(`#offer-${n - 1}-level`, String(level));
+    }
+  }
+  for (const [q, slug] of p.needs) await chooseSkill(page, 'need-skill', q, slug);
+  for (const m of p.modes) await page.check(`#mode-${m}`);
+  await page.fill('#bio', p.bio);
+  await page.fill('#website', p.website);
+  await page.fill('#contact-email', p.contact);
+  await page.click('.savebar button[type="submit"]');
+  await page.waitForSelector('.alert.ok, .alert.error');
+  const err = await page.locator('.alert.error').allTextContents();
+  check(`${p.name}: profile saved`, err.length === 0, err.join(' '));
+  await page.waitForURL(/#\/profile\/[^/]+$/);
+  return page.url().split('#/profile/')[1];
+}
+
+async function matchNames(page, tab) {
+  await go(page, `/matches?tab=${tab}`);
+  await page.waitForSelector('.match, .empty, .alert.error');
+  return page.locator('.match h2').allTextContents();
+}
+
+async function main() {
+  if (!(await serverUp())) {
+    console.log(`SKIP: no server at ${BASE} (GET /healthz did not answer 200); start one with \`crossover serve\` or set CROSSOVER_URL.`);
+    console.log('0 passed, 0 failed, 1 skipped');
+    return 0;
+  }
+  if (!existsSync(CHROMIUM)) {
+    console.log(`SKIP: no Chromium at ${CHROMIUM}; install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+    console.log('0 passed, 0 failed, 1 skipped');
+    return 0;
+  }
+  console.log(`e2e against ${BASE} with ${CHROMIUM}`);
+  const run = Date.now().toString(36);
+  const password = `Crossover-e2e-${run}-long`;
+  const museum = {
+    name: `Museum of Light ${run}`, email: `museum-${run}@example.org`, password, kind: 'cci', org: 'public_institution',
+    sectors: ['heritage', 'museums'], country: 'NL', region: 'Noord-Holland', languages: ['en', 'nl'],
+    offers: [['cultural heritage', 'heritage-museums-archives', 4], ['curation', 'curation', 4]],
+    needs: [['computer vision', 'computer-vision']], modes: ['co-creation', 'research'],
+    bio: 'A city museum with 40,000 digitised photographs that we want to describe, search and open to the public with computer vision.',
+    website: 'https://museum.example.org', contact: `curator-${run}@museum.example.org`,
+  };
+  const startup = {
+    name: `Vision Lab ${run}`, email: `vision-${run}@example.org`, password, kind: 'ai', org: 'startup',
+    sectors: ['heritage'], country: 'DE', region: 'Berlin', languages: ['en', 'de'],
+    offers: [['computer vision', 'computer-vision', 4], ['image segmentation', 'image-segmentation', 3]],
+    needs: [['heritage', 'heritage-museums-archives']], modes: ['co-creation', 'research', 'commission'],
+    bio: 'An AI start-up building computer vision for image archives; we need partners with heritage domain knowledge and real collections.',
+    website: 'https://vision.example.org', contact: `hello-${run}@vision.example.org`,
+  };
+  const third = {
+    name: `Third Party ${run}`, email: `third-${run}@example.org`, password, kind: 'ai', org: 'freelancer',
+    sectors: ['heritage'], country: 'FR', region: 'Lyon', languages: ['en', 'fr'],
+    offers: [['computer vision', 'computer-vision', 3]], needs: [['curation', 'curation']], modes: ['commission'],
+    bio: 'Freelance computer vision engineer who would like to work with museums and archives on their collections one day.',
+    website: 'https://third.example.org', contact: `third-${run}@third.example.org`,
+  };
+
+  const A = await person('museum');
+  const B = await person('startup');
+  const C = await person('third');
+  try {
+    // Public screens, EN.
+    await go(A.page, '/');
+    await axe(A.page, 'landing'); await shot(A.page, 'landing-en');
+    await go(A.page, '/signin');
+    await axe(A.page, 'signin'); await shot(A.page, 'signin-en');
+    await go(A.page, '/signup');
+    await A.page.click('button[type="submit"]'); // empty form: errors shown at the fields
+    check('sign-up: errors shown at the field, in words', await A.page.locator('#password-err').isVisible());
+    await axe(A.page, 'signup (with errors)'); await shot(A.page, 'signup-en');
+
+    // 1. Two people sign up and build profiles.
+    await signUp(A.page, museum);
+    await signUp(B.page, startup);
+    await go(A.page, '/profile/new');
+    await axe(A.page, 'profile (empty)');
+    const aId = await buildProfile(A.page, museum);
+    await axe(A.page, 'profile'); await shot(A.page, 'profile-en');
+    const bId = await buildProfile(B.page, startup);
+    check('both profiles have ids', !!aId && !!bId, `${aId} ${bId}`);
+
+    // 2. Each sees the other among the top matches, with reasons.
+    const aSees = await matchNames(A.page, 'ai');
+    check('museum sees the start-up among its top 10 AI partners', aSees.slice(0, 10).some((n) => n.includes(startup.name)), aSees.slice(0, 10).join(' | '));
+    const card = A.page.locator('.match', { hasText: startup.name });
+    const reasons = await card.locator('.reasons li, .other-reasons li').allTextContents();
+    check('the match shows reasons', reasons.length > 0 && reasons.every((r) => r.trim() && !r.includes('{')), reasons.join(' | '));
+    await axe(A.page, 'matches'); await shot(A.page, 'matches-en');
+    const bSees = await matchNames(B.page, 'cci');
+    check('start-up sees the museum among its top 10 CCI partners', bSees.slice(0, 10).some((n) => n.includes(museum.name)), bSees.slice(0, 10).join(' | '));
+
+    // 3. The museum asks for an introduction.
+    await card.getByRole('button', { name: 'Request introduction' }).click();
+    await card.locator('textarea').fill('We would love to test your computer vision on our photo archive — shall we talk?');
+    await card.getByRole('button', { name: 'Send request' }).click();
+    await card.locator('.tag.ok').waitFor();
+    check('introduction requested', await card.locator('.tag.ok').isVisible());
+
+    // 4. The start-up accepts.
+    await go(B.page, '/introductions?box=received');
+    await B.page.waitForSelector('.intro, .empty');
+    const inbox = B.page.locator('.intro', { hasText: museum.name }).first();
+    check('start-up sees the request in its inbox', (await inbox.count()) > 0);
+    check('no contact before accepting', !(await B.page.content()).includes(museum.contact));
+    await axe(B.page, 'introductions (pending)');
+    await inbox.getByRole('button', { name: 'Accept' }).click();
+    await B.page.locator('.intro .status-connected').first().waitFor();
+    await B.page.getByText(museum.contact).first().waitFor({ timeout: TIMEOUT }).catch(() => {});
+    check('start-up sees the museum\'s contact once connected', (await B.page.content()).includes(museum.contact));
+    await axe(B.page, 'introductions (connected)'); await shot(B.page, 'introductions-en');
+
+    await go(A.page, '/introductions?box=sent');
+    await A.page.locator('.intro .status-connected').first().waitFor();
+    await A.page.getByText(startup.contact).first().waitFor({ timeout: TIMEOUT }).catch(() => {});
+    check('museum sees the start-up\'s contact once connected', (await A.page.content()).includes(startup.contact));
+
+    // 5. A third person never sees either contact: not in the UI, not from the API.
+    await signUp(C.page, third);
+    await buildProfile(C.page, third);
+    for (const [screen, hash] of [['matches', '/matches?tab=cci'], ['directory', '/directory'], ['introductions', '/introductions']]) {
+      await go(C.page, hash);
+      await C.page.waitForTimeout(500);
+      const html = await C.page.content();
+      check(`third person: no contact details on ${screen}`, !html.includes(museum.contact) && !html.includes(startup.contact));
+    }
+    const login = await api('POST', '/api/v1/auth/login', { email: third.email, password });
+    const tok = login.json?.access_token;
+    for (const [who, id, contact] of [['museum', aId, museum.contact], ['start-up', bId, startup.contact]]) {
+      const r = await api('GET', `/api/v1/actors/${id}`, undefined, tok);
+      check(`third person: GET /actors/:id of the ${who} hides contact`, r.status === 200 && !r.text.includes(contact) && !('contact' in (r.json ?? {})), `status ${r.status}`);
+    }
+
+    // Other screens, EN: account, funding, directory.
+    for (const [screen, hash] of [['account', '/account'], ['funding', '/funding'], ['directory', '/directory'], ['broker', '/broker']]) {
+      await go(A.page, hash);
+      await A.page.waitForTimeout(300);
+      await axe(A.page, screen); await shot(A.page, `${screen}-en`);
+    }
+
+    // The same screens in French.
+    await setLang(A.page, 'fr');
+    for (const [screen, hash] of [['landing', '/'], ['profile', `/profile/${aId}`], ['matches', '/matches?tab=ai'],
+      ['introductions', '/introductions?box=sent'], ['account', '/account'], ['funding', '/funding'], ['directory', '/directory']]) {
+      await go(A.page, hash);
+      await A.page.waitForTimeout(300);
+      await axe(A.page, `${screen} (fr)`); await shot(A.page, `${screen}-fr`);
+    }
+    check('French labels are shown', (await A.page.locator('nav').textContent()).includes('Correspondances'));
+    await setLang(A.page, 'en');
+
+    // 360 px wide: nothing runs off the side.
+    const M = await person('mobile', { width: 360, height: 780 });
+    try {
+      for (const hash of ['/', '/signup']) {
+        await go(M.page, hash);
+        const over = await M.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        check(`360 px: ${hash} has no horizontal scroll`, over <= 1, `${over}px too wide`);
+      }
+      await shot(M.page, 'signup-360');
+    } finally { await M.ctx.close(); }
+  } finally {
+    await Promise.all([A, B, C].map((p) => p.ctx.close().catch(() => {})));
+  }
+  return failed ? 1 : 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (e) {
+  failed++;
+  console.log(`  FAIL run stopped: ${e?.message ?? e}`);
+} finally {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
+if (passed || failed) {
+  if (problems.length) console.log('\nProblems:\n- ' + problems.join('\n- '));
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+}
+process.exit(failed ? 1 : code);
