@@ -26,6 +26,7 @@ type ESCOSkill struct {
 	SkillType      string // "skill/competence" or "knowledge"; "" for groups
 	ReuseLevel     string // "transversal", "cross-sector", "sector-specific", "occupation-specific"; "" for groups
 	Description    string
+	Code           string // group code such as "S1.13"; "" for skills
 }
 
 // ESCOBroader says that Concept sits under Broader (a skill under a skill or group,
@@ -262,6 +263,7 @@ func readESCOConcepts(f escoFile, what string, progress io.Writer) ([]ESCOSkill,
 			SkillType:      t.get(rec, "skillType"),
 			ReuseLevel:     t.get(rec, "reuseLevel"),
 			Description:    t.get(rec, "description"),
+			Code:           t.get(rec, "code"),
 		}
 		switch {
 		case !strings.HasPrefix(s.URI, escoURIPrefix):
