@@ -27,24 +27,25 @@ func (s *Server) routes(a *auth) {
 	v1.POST("/auth/login", a.login)
 	v1.POST("/auth/refresh", a.refresh)
 
-	// Signed in.
-	in := v1.Group("", a.middleware())
-	in.POST("/auth/logout", a.logout)
-	in.POST("/auth/password", a.changePassword)
-	in.GET("/me", s.me)
-	in.PATCH("/me", s.patchMe)
-	in.GET("/me/export", s.exportMe)
-	in.DELETE("/me", s.deleteMe)
+	// Signed in. Middleware sits on each route, not on a group: an echo group with middleware would
+	// also catch unknown paths below it and answer 401 instead of 404.
+	in := a.middleware()
+	v1.POST("/auth/logout", a.logout, in)
+	v1.POST("/auth/password", a.changePassword, in)
+	v1.GET("/me", s.me, in)
+	v1.PATCH("/me", s.patchMe, in)
+	v1.GET("/me/export", s.exportMe, in)
+	v1.DELETE("/me", s.deleteMe, in)
 
-	in.POST("/actors", s.createActor)
-	in.GET("/actors", s.listActors)
-	in.GET("/actors/:id", s.getActor)
-	in.PATCH("/actors/:id", s.patchActor)
-	in.DELETE("/actors/:id", s.deleteActor)
+	v1.POST("/actors", s.createActor, in)
+	v1.GET("/actors", s.listActors, in)
+	v1.GET("/actors/:id", s.getActor, in)
+	v1.PATCH("/actors/:id", s.patchActor, in)
+	v1.DELETE("/actors/:id", s.deleteActor, in)
 
 	// Admins.
-	admin := in.Group("", requireRole(models.RoleAdmin))
-	admin.PUT("/users/:id/role", s.setRole)
+	admin := requireRole(models.RoleAdmin)
+	v1.PUT("/users/:id/role", s.setRole, in, admin)
 
 	// Unknown /api paths answer the JSON 404; everything else is the web UI.
 	e.Any("/api/*", func(c echo.Context) error { return echo.ErrNotFound })

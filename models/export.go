@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -84,4 +85,34 @@ func (s *Store) Export(ctx context.Context, userID string) (*Export, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// CountRowsContaining counts rows of every table of the schema whose text holds needle (erasure tests).
+func (s *Store) CountRowsContaining(ctx context.Context, needle string) (int, error) {
+	var tables []string
+	var err error
+	if s.dialect == Postgres {
+		err = s.conn(ctx).Raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").Scan(&tables).Error
+	} else {
+		err = s.conn(ctx).Raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&tables).Error
+	}
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, t := range tables {
+		var rows []map[string]any
+		if err := s.conn(ctx).Table(t).Find(&rows).Error; err != nil {
+			return 0, err
+		}
+		for _, r := range rows {
+			for _, v := range r {
+				if str, ok := v.(string); ok && strings.Contains(strings.ToLower(str), strings.ToLower(needle)) {
+					total++
+					break
+				}
+			}
+		}
+	}
+	return total, nil
 }
