@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"testing"
+	"unsafe"
 )
 
 func newSyntheticIndex(t testing.TB, n int, seed int64, opts Options) (*Index, []Actor) {
@@ -90,4 +91,10 @@ func ids(rs []Result) string {
 		s += fmt.Sprintf("%s:%.4f ", r.ActorID, r.Score)
 	}
 	return s
+}
+
+func TestSlotIsTwoCacheLines(t *testing.T) {
+	if n := unsafe.Sizeof(slot{}); n != 128 {
+		t.Fatalf("slot is %d bytes, want 128", n)
+	}
 }

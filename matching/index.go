@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -22,40 +23,53 @@ const (
 // it are compared exactly (rare: Europe has fewer than 63 languages in use on the platform).
 const overflowBit = uint64(1) << 63
 
-// slot is the compact form of an actor: ~100 bytes plus its skills.
+// slot is the compact form of an actor, exactly two cache lines: what a query reads of a
+// candidate (sets, place, flags and, for most actors, all its skills) sits in them. The ID lives
+// in Index.ids, read only for results and ties.
 type slot struct {
-	id       string
-	sk       []uint32 // offers (node<<2 | level-1), needs (node<<1 | must), langs, sectors, modes
-	created  int64    // unix seconds
-	owner    int32    // interned OwnerID, -1 for none
-	region   int32    // interned country/region, -1 for none
+	langs   uint64
+	sectors uint64
+	modes   uint64
+	region  int32  // interned country/region, -1 for none
+	country uint16 // interned, 0 for none
+	kind    Kind
+	flags   uint8
+	nOff    uint8
+	nNeed   uint8
+	nLang   uint8
+	nSec    uint8
+	nMode   uint8
+	_       [3]byte
+	// inl holds the skills: offers (node<<2 | level-1), needs (node<<1 | must), then interned
+	// languages, sectors and modes; big holds them instead when they do not fit.
+	inl      [inlineSkills]uint32
+	big      *[]uint32
+	created  int64 // unix seconds
+	owner    int32 // interned OwnerID, -1 for none
 	capacity int32
-	langs    uint64
-	sectors  uint64
-	modes    uint64
-	country  uint16 // interned, 0 for none
-	kind     Kind
-	flags    uint8
-	nOff     uint8
-	nNeed    uint8
-	nLang    uint8
-	nSec     uint8
-	nMode    uint8
 }
 
-func (s *slot) offers() []uint32 { return s.sk[:s.nOff] }
-func (s *slot) needs() []uint32  { return s.sk[s.nOff : int(s.nOff)+int(s.nNeed)] }
+const inlineSkills = 16
+
+func (s *slot) sk() []uint32 {
+	if s.big != nil {
+		return *s.big
+	}
+	return s.inl[:]
+}
+func (s *slot) offers() []uint32 { return s.sk()[:s.nOff] }
+func (s *slot) needs() []uint32  { return s.sk()[s.nOff : int(s.nOff)+int(s.nNeed)] }
 func (s *slot) langIDs() []uint32 {
 	o := int(s.nOff) + int(s.nNeed)
-	return s.sk[o : o+int(s.nLang)]
+	return s.sk()[o : o+int(s.nLang)]
 }
 func (s *slot) sectorIDs() []uint32 {
 	o := int(s.nOff) + int(s.nNeed) + int(s.nLang)
-	return s.sk[o : o+int(s.nSec)]
+	return s.sk()[o : o+int(s.nSec)]
 }
 func (s *slot) modeIDs() []uint32 {
 	o := int(s.nOff) + int(s.nNeed) + int(s.nLang) + int(s.nSec)
-	return s.sk[o : o+int(s.nMode)]
+	return s.sk()[o : o+int(s.nMode)]
 }
 func (s *slot) is(f uint8) bool { return s.flags&f != 0 }
 
@@ -120,6 +134,8 @@ type Index struct {
 	mu    sync.RWMutex
 	tree  tree
 	slots []slot
+	ids   []string // by slot
+	tmp   []uint32 // Upsert's working memory (under mu)
 	free  []int32
 	byID  map[string]int32
 
@@ -227,6 +243,7 @@ func (ix *Index) Remove(id string) {
 	}
 	ix.unlink(s)
 	ix.slots[s] = slot{}
+	ix.ids[s] = ""
 	delete(ix.byID, id)
 	ix.free = append(ix.free, s)
 }
@@ -271,15 +288,17 @@ func (ix *Index) upsert(a *Actor) {
 	} else {
 		s = int32(len(ix.slots))
 		ix.slots = append(ix.slots, slot{})
+		ix.ids = append(ix.ids, "")
 		ix.exp.reset(s)
 	}
 	ix.byID[a.ID] = s
+	ix.ids[s] = a.ID
 	ix.slots[s] = ix.compact(a)
 	ix.link(s)
 }
 
 func (ix *Index) compact(a *Actor) slot {
-	c := slot{id: a.ID, owner: -1, region: -1, kind: a.Kind, flags: flagAlive}
+	c := slot{owner: -1, region: -1, kind: a.Kind, flags: flagAlive}
 	if a.OwnerID != "" {
 		c.owner = int32(ix.owners.id(a.OwnerID))
 	}
@@ -305,7 +324,8 @@ func (ix *Index) compact(a *Actor) slot {
 		c.flags |= flagCandidate
 	}
 
-	sk := make([]uint32, 0, len(a.Offers)+len(a.Needs)+len(a.Languages)+len(a.Sectors)+len(a.Modes))
+	sk := ix.tmp[:0]
+	defer func() { ix.tmp = sk[:0] }()
 	// Offers: one per skill, the highest level wins.
 	for _, o := range a.Offers {
 		if o.Skill == "" || int(c.nOff) >= maxOffers {
@@ -378,7 +398,12 @@ func (ix *Index) compact(a *Actor) slot {
 	addSet(a.Languages, ix.langs, &ix.langNames, &c.langs, &c.nLang)
 	addSet(a.Sectors, ix.sectors, &ix.sectorNames, &c.sectors, &c.nSec)
 	addSet(a.Modes, ix.modes, &ix.modeNames, &c.modes, &c.nMode)
-	c.sk = sk[:len(sk):len(sk)]
+	if len(sk) <= inlineSkills {
+		copy(c.inl[:], sk)
+	} else {
+		own := slices.Clone(sk)
+		c.big = &own
+	}
 	return c
 }
 

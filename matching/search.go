@@ -94,7 +94,7 @@ func (ix *Index) better(x, y hit) bool {
 	if x.score != y.score {
 		return x.score > y.score
 	}
-	return ix.slots[x.slot].id < ix.slots[y.slot].id
+	return ix.ids[x.slot] < ix.ids[y.slot]
 }
 
 // push keeps the k best hits in a heap whose root is the worst of them. It reports whether the
@@ -258,7 +258,7 @@ func (ix *Index) BruteForce(q Query) ([]Result, error) {
 		if a.owner >= 0 && a.owner == b.owner && !a.is(flagManaged) && !b.is(flagManaged) {
 			continue
 		}
-		if ix.isExcluded(a.id, b.id) || !f.passes(a, b) {
+		if ix.isExcluded(ix.ids[ai], ix.ids[i]) || !f.passes(a, b) {
 			continue
 		}
 		s, fw, bw := ix.score(a, b)
@@ -291,7 +291,7 @@ func (ix *Index) topK(sc *scratch, ai int32, q *Query, k int) []hit {
 
 	// Never self, never excluded pairs, never the same member's other profiles.
 	mark[ai] = ep
-	for other := range ix.excluded[a.id] {
+	for other := range ix.excluded[ix.ids[ai]] {
 		if s, ok := ix.byID[other]; ok {
 			mark[s] = ep
 		}
@@ -426,7 +426,7 @@ func (ix *Index) results(ai int32, hits []hit, explain bool) []Result {
 	a := &ix.slots[ai]
 	for i, h := range hits {
 		b := &ix.slots[h.slot]
-		out[i] = Result{ActorID: b.id, Score: h.score, Forward: h.f, Backward: h.b}
+		out[i] = Result{ActorID: ix.ids[h.slot], Score: h.score, Forward: h.f, Backward: h.b}
 		if explain {
 			out[i].Reasons = ix.explain(a, b)
 		}
