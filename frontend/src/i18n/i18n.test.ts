@@ -50,7 +50,7 @@ describe('message catalogues', () => {
       org: ['freelancer', 'sme', 'startup', 'large_company', 'public_institution', 'university', 'research_lab', 'ngo', 'network'],
       level: ['1', '2', '3', '4'],
       mode: ['co-creation', 'commission', 'mentoring', 'job-exchange', 'internship', 'workshop', 'research'],
-      status: ['pending', 'connected', 'declined', 'withdrawn', 'expired'],
+      status: ['requested', 'accepted', 'pending', 'connected', 'declined', 'withdrawn', 'expired'],
       role: ['member', 'intermediary', 'admin'],
       domain: ['ai', 'cci', 'transversal'],
       'matches.tab': ['ai', 'cci', 'intermediary'],
