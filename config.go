@@ -176,3 +176,10 @@ func (c *Config) jwtSecret() ([]byte, error) {
 	}
 	return secret, nil
 }
+
+// introLimits are the introduction limits with the configured expiry.
+func (c *Config) introLimits() models.IntroLimits {
+	l := models.DefaultIntroLimits
+	l.Expiry = c.IntroExpiry
+	return l
+}

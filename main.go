@@ -45,6 +45,7 @@ Commands:
   serve          run the API and web UI (--addr, --migrate, --demo)
   migrate        up | down | status of the database schema
   seed           load reference data (--demo adds demo users and actors)
+  import-esco    PATH [PATH]: merge an ESCO CSV package (zip, zip + relations zip, or folder) into the taxonomy
   user           promote EMAIL --role admin|intermediary|member
   version        print the version
   help           this text
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return cmdSeed(ctx, cfg, rest, stdout)
 	case "user":
 		return cmdUser(ctx, cfg, rest, stdout)
+	case "import-esco":
+		return cmdImportESCO(ctx, cfg, rest, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "crossover", version)
 		return nil
@@ -172,10 +175,24 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		}
 	}
 	handler, err := api.NewServer(api.Deps{Store: store, Log: log, JWTSecret: secret, Version: version,
-		TrustedProxies: cfg.TrustedProxies, BodyLimit: cfg.BodyLimit, RequestTimeout: cfg.RequestTimeout, Codes: seeds.Codes{}})
+		TrustedProxies: cfg.TrustedProxies, BodyLimit: cfg.BodyLimit, RequestTimeout: cfg.RequestTimeout, Codes: seeds.Codes{},
+		IntroLimits: cfg.introLimits()})
 	if err != nil {
 		return err
 	}
+	handler.Start(ctx)
+	// Background jobs (introduction expiry, outcome questions, e-mail outbox) stop with the server.
+	mailer, err := models.NewMailer(cfg.SMTPURL, "", log)
+	if err != nil {
+		return &configError{"CROSSOVER_SMTP_URL", err.Error()}
+	}
+	wctx, stopWorkers := context.WithCancel(ctx)
+	workersDone := make(chan struct{})
+	go func() {
+		defer close(workersDone)
+		(&models.Workers{Store: store, Mailer: mailer, Log: log}).Run(wctx)
+	}()
+	defer func() { stopWorkers(); <-workersDone }()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -340,5 +357,32 @@ func cmdUser(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 		return err
 	}
 	fmt.Fprintf(stdout, "%s is now %s\n", u.Email, *role)
+	return nil
+}
+
+func cmdImportESCO(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	const use = "usage: crossover import-esco PATH [PATH] (the ESCO classification zip, optionally the relations zip, or an extracted folder; download from https://esco.ec.europa.eu/en/use-esco/download)"
+	fs := newFlags("import-esco", stdout)
+	cfg.bindDB(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() < 1 || fs.NArg() > 2 {
+		return errors.New(use)
+	}
+	store, err := openStore(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := prepare(ctx, store, false, stdout); err != nil {
+		return err
+	}
+	st, err := seeds.ImportESCO(ctx, store, fs.Args(), stdout)
+	if err != nil {
+		return fmt.Errorf("import-esco: %w (nothing was stored)", err)
+	}
+	fmt.Fprintf(stdout, "imported ESCO: %d skills stored (%d from ESCO, %d with a parent, %d labels); %d skills before, %d after, %d added; took %s\n",
+		st.Stored, st.ESCOSkills, st.WithParent, st.Labels, st.Before, st.After, st.Added(), st.Duration.Round(time.Millisecond))
 	return nil
 }

@@ -24,11 +24,11 @@ const (
 	claimsKey      = "claims"
 )
 
-// claims are the access token's typed claims. IssuedAtMs is iat with millisecond precision, so that
+// claims are the access token's typed claims. IssuedAtUs is iat with microsecond precision, so that
 // a token issued a moment before a password change is refused too.
 type claims struct {
 	Role       string `json:"role"`
-	IssuedAtMs int64  `json:"iat_ms"`
+	IssuedAtUs int64  `json:"iat_us"`
 	jwt.RegisteredClaims
 }
 
@@ -56,7 +56,7 @@ func newAuth(secret []byte, store *models.Store, log *slog.Logger, now func() ti
 // issueAccess signs a 15-minute access token for u.
 func (a *auth) issueAccess(u *models.User) (string, error) {
 	now := a.now()
-	c := claims{Role: u.Role, IssuedAtMs: now.UnixMilli(), RegisteredClaims: jwt.RegisteredClaims{
+	c := claims{Role: u.Role, IssuedAtUs: now.UnixMicro(), RegisteredClaims: jwt.RegisteredClaims{
 		Subject: u.ID, Issuer: tokenIssuer, Audience: jwt.ClaimStrings{tokenAudience},
 		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(accessLifetime)),
 		ID: uuid.NewString(),
@@ -94,7 +94,7 @@ func (a *auth) middleware() echo.MiddlewareFunc {
 			if err != nil {
 				return err
 			}
-			if cl.IssuedAtMs < u.TokensValidAfter.UnixMilli() {
+			if cl.IssuedAtUs < u.TokensValidAfter.UnixMicro() {
 				return errUnauthenticated()
 			}
 			c.Set(userKey, u)

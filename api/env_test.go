@@ -68,6 +68,13 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	srv.Start(ctx)
+	deadline := time.Now().Add(10 * time.Second)
+	for !srv.matcher.ready.Load() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
 	return &env{t: t, srv: srv, store: store, logs: logs, clock: clk}
 }
 

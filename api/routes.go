@@ -42,6 +42,22 @@ func (s *Server) routes(a *auth) {
 	v1.GET("/actors/:id", s.getActor, in)
 	v1.PATCH("/actors/:id", s.patchActor, in)
 	v1.DELETE("/actors/:id", s.deleteActor, in)
+	v1.GET("/actors/:id/matches", s.matches, in)
+	v1.POST("/actors/:id/feedback", s.feedback, in)
+	v1.GET("/actors/:id/feedback", s.listFeedback, in)
+	v1.DELETE("/actors/:id/feedback/:target", s.deleteFeedback, in)
+
+	v1.POST("/introductions", s.createIntroduction, in)
+	v1.GET("/introductions", s.listIntroductions, in)
+	v1.GET("/introductions/:id", s.getIntroduction, in)
+	v1.POST("/introductions/:id/accept", s.acceptIntroduction, in)
+	v1.POST("/introductions/:id/decline", s.declineIntroduction, in)
+	v1.POST("/introductions/:id/withdraw", s.withdrawIntroduction, in)
+	v1.POST("/introductions/:id/outcome", s.answerOutcome, in)
+	v1.GET("/brokerage/dashboard", s.brokerDashboard, in)
+	v1.GET("/notifications", s.listNotifications, in)
+	v1.POST("/notifications/read-all", s.readAllNotifications, in)
+	v1.POST("/notifications/:id/read", s.readNotification, in)
 
 	// Admins.
 	admin := requireRole(models.RoleAdmin)

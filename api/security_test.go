@@ -30,7 +30,7 @@ func sign(t *testing.T, method jwt.SigningMethod, key any, c jwt.Claims) string 
 
 func validClaims(sub string) *claims {
 	now := time.Now()
-	return &claims{Role: "admin", IssuedAtMs: now.UnixMilli(), RegisteredClaims: jwt.RegisteredClaims{
+	return &claims{Role: "admin", IssuedAtUs: now.UnixMicro(), RegisteredClaims: jwt.RegisteredClaims{
 		Subject: sub, Issuer: tokenIssuer, Audience: jwt.ClaimStrings{tokenAudience},
 		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute)), ID: "x"}}
 }

@@ -29,19 +29,22 @@ type Deps struct {
 	Registry       *prometheus.Registry
 	Now            func() time.Time   // the clock; time.Now when nil (tests move it)
 	Codes          models.CodeChecker // ISO country and language codes
+	IntroLimits    models.IntroLimits // introduction limits and expiry; models.DefaultIntroLimits when zero
 }
 
 // Server is Crossover's HTTP API and embedded web UI.
 type Server struct {
-	e        *echo.Echo
-	store    *models.Store
-	log      *slog.Logger
-	version  string
-	registry *prometheus.Registry
-	metrics  *httpMetrics
-	now      func() time.Time
-	codes    models.CodeChecker
-	taxonomy *taxonomy
+	e           *echo.Echo
+	store       *models.Store
+	log         *slog.Logger
+	version     string
+	registry    *prometheus.Registry
+	metrics     *httpMetrics
+	now         func() time.Time
+	codes       models.CodeChecker
+	taxonomy    *taxonomy
+	introLimits models.IntroLimits
+	matcher     *matcher
 }
 
 // NewServer builds the echo instance with its middleware and every route.
@@ -70,6 +73,11 @@ func NewServer(d Deps) (*Server, error) {
 	s := &Server{e: echo.New(), store: d.Store, log: d.Log, version: d.Version, registry: d.Registry, now: d.Now,
 		codes: d.Codes, taxonomy: newTaxonomy(d.Store)}
 	s.metrics = newHTTPMetrics(d.Registry)
+	s.introLimits = d.IntroLimits
+	if s.introLimits == (models.IntroLimits{}) {
+		s.introLimits = models.DefaultIntroLimits
+	}
+	s.matcher = newMatcher(d.Store, d.Log, d.Now, d.Registry)
 	e := s.e
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -110,6 +118,11 @@ func NewServer(d Deps) (*Server, error) {
 	return s, nil
 }
 
+// Start runs the background work of this replica (the matching index follower) until ctx ends.
+func (s *Server) Start(ctx context.Context) {
+	go s.matcher.run(ctx)
+}
+
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
 
@@ -139,6 +152,9 @@ func (s *Server) readyz(c echo.Context) error {
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "not_ready", Message: "The database does not answer."}
+	}
+	if !s.matcher.ready.Load() {
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "not_ready", Message: "The matching index is still loading."}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }

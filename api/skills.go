@@ -25,6 +25,15 @@ type taxonomy struct {
 	bySlug   map[string]int
 	children map[string][]string
 	labels   []labelEntry // every label, normalised, for search
+	// byNorm and words are sorted indexes into labels: whole labels, and every word start within a
+	// label (after a space or hyphen), so that exact, prefix and word-prefix hits are binary searches.
+	byNorm []int32
+	words  []wordEntry
+}
+
+type wordEntry struct {
+	suffix string // the label from a word start on
+	label  int32
 }
 
 type labelEntry struct {
@@ -84,6 +93,18 @@ func (t *taxonomy) load(skills []models.Skill) {
 			t.labels = append(t.labels, labelEntry{models.NormalizeLabel(a), i, false})
 		}
 	}
+	t.byNorm = make([]int32, len(t.labels))
+	t.words = t.words[:0]
+	for i, l := range t.labels {
+		t.byNorm[i] = int32(i)
+		for k := 1; k < len(l.norm); k++ {
+			if c := l.norm[k-1]; c == ' ' || c == '-' {
+				t.words = append(t.words, wordEntry{l.norm[k:], int32(i)})
+			}
+		}
+	}
+	sort.Slice(t.byNorm, func(a, b int) bool { return t.labels[t.byNorm[a]].norm < t.labels[t.byNorm[b]].norm })
+	sort.Slice(t.words, func(a, b int) bool { return t.words[a].suffix < t.words[b].suffix })
 }
 
 // subtree returns slug and every descendant of it; nil when slug is unknown.
@@ -101,7 +122,8 @@ func (t *taxonomy) subtree(slug string) []string {
 }
 
 // search ranks skills whose labels match q: exact label, then label prefix, then a word of the label
-// starting with q, then q anywhere; preferred labels before synonyms; shorter labels first.
+// starting with q, then q anywhere; preferred labels before synonyms; curated skills before ESCO ones;
+// shorter labels first.
 func (t *taxonomy) search(q, domain string, limit int) []models.Skill {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
@@ -147,6 +169,11 @@ func (t *taxonomy) search(q, domain string, limit int) []models.Skill {
 		a, b := hits[i], hits[j]
 		if a.rank != b.rank {
 			return a.rank < b.rank
+		}
+		// The curated tree is written for this domain; ESCO enriches it. At equal rank a curated skill
+		// comes first, so that "machine" finds machine learning before ESCO's "machine tools".
+		if ea, eb := t.skills[a.skill].Source == "esco", t.skills[b.skill].Source == "esco"; ea != eb {
+			return eb
 		}
 		if a.length != b.length {
 			return a.length < b.length

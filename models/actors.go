@@ -582,6 +582,11 @@ func (s *Store) UpdateActor(ctx context.Context, id string, version int, in Acto
 		if err := s.afterActorWrite(ctx, a); err != nil {
 			return err
 		}
+		if !a.Available { // its open received requests are declined with a reason the senders can read
+			if _, err := s.AutoDeclineReceived(ctx, []string{a.ID}, "unavailable", now); err != nil {
+				return err
+			}
+		}
 		out = a
 		return nil
 	})

@@ -55,3 +55,10 @@ func (s *Store) LatestChange(ctx context.Context) (int64, error) {
 	}
 	return *seq, nil
 }
+
+// ChangesIn returns the feed rows with the given sequence numbers (gaps a follower is waiting for).
+func (s *Store) ChangesIn(ctx context.Context, seqs []int64) ([]Change, error) {
+	var out []Change
+	err := s.conn(ctx).Where("seq IN ?", seqs).Order("seq").Find(&out).Error
+	return out, err
+}

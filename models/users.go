@@ -404,6 +404,11 @@ func (s *Store) UpdateSettings(ctx context.Context, userID string, in UserSettin
 			if err := s.touchOwnerActors(ctx, userID); err != nil {
 				return err
 			}
+			if *in.MatchingPaused { // open received introduction requests are declined with a readable reason
+				if err := s.autoDeclineOwner(ctx, userID, now); err != nil {
+					return err
+				}
+			}
 		}
 		if in.DigestOptOut != nil {
 			if err := record("digest", !*in.DigestOptOut); err != nil {

@@ -14,7 +14,8 @@ type Codes struct{}
 func (Codes) ValidCountry(code string) bool  { return ValidCountry(code) }
 func (Codes) ValidLanguage(code string) bool { return ValidLanguage(code) }
 
-// ApplyReference loads the reference data (skills taxonomy, sectors) into the store. It is idempotent:
+// ApplyReference loads the reference data (skills taxonomy, sectors, funding instruments, directory of
+// intermediaries) into the store. It is idempotent:
 // running it again updates what changed and adds nothing twice.
 func ApplyReference(ctx context.Context, store *models.Store) error {
 	skills, err := Taxonomy()
@@ -39,12 +40,49 @@ func ApplyReference(ctx context.Context, store *models.Store) error {
 		secRows[i] = models.Sector{Slug: s.Slug, Label: s.Label, NACE: strings.Join(s.NACE, ","), NACEVersion: s.NACEVersion, Position: i}
 	}
 	return store.InTx(ctx, func(ctx context.Context) error {
+		if err := keepImportedLabels(ctx, store, rows); err != nil {
+			return err
+		}
 		if err := store.UpsertSkills(ctx, rows); err != nil {
 			return fmt.Errorf("store skills: %w", err)
 		}
 		if err := store.UpsertSectors(ctx, secRows); err != nil {
 			return fmt.Errorf("store sectors: %w", err)
 		}
-		return nil
+		if err := loadInstruments(ctx, store); err != nil {
+			return err
+		}
+		return loadDirectory(ctx, store)
 	})
+}
+
+// keepImportedLabels keeps the synonyms an ESCO import gave curated skills: reloading the curated
+// tree must not undo `crossover import-esco`.
+func keepImportedLabels(ctx context.Context, store *models.Store, rows []models.Skill) error {
+	stored, err := store.Skills(ctx)
+	if err != nil {
+		return err
+	}
+	imported := false
+	alts := make(map[string][]string, len(stored))
+	for _, s := range stored {
+		imported = imported || s.Source == "esco"
+		alts[s.Slug] = s.AltLabels
+	}
+	if !imported {
+		return nil
+	}
+	for i := range rows {
+		have := map[string]bool{strings.ToLower(rows[i].Label): true}
+		for _, a := range rows[i].AltLabels {
+			have[strings.ToLower(a)] = true
+		}
+		for _, a := range alts[rows[i].Slug] {
+			if !have[strings.ToLower(a)] {
+				have[strings.ToLower(a)] = true
+				rows[i].AltLabels = append(rows[i].AltLabels, a)
+			}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,285 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/crossover-cci/crossover/matching"
+	"github.com/crossover-cci/crossover/models"
+)
+
+// matcher keeps this replica's matching index in step with the database: a full load at start-up,
+// then the actor change feed, read after every local commit (a kick) and at least every pollEvery
+// for writes made by other replicas.
+type matcher struct {
+	store *models.Store
+	log   *slog.Logger
+	now   func() time.Time
+
+	ix       atomic.Pointer[matching.Index]
+	ready    atomic.Bool
+	taxStamp string
+	seq      int64               // highest feed sequence seen
+	gaps     map[int64]time.Time // sequence numbers below seq not seen yet, and since when
+	kick     chan struct{}
+	mu       sync.Mutex // one sync at a time
+
+	lastSync atomic.Int64 // unix nanos of the last successful sync
+	metrics  *matcherMetrics
+}
+
+const (
+	pollEvery = 250 * time.Millisecond
+	// lateCommit: a feed row may become visible after rows with higher sequence numbers (its
+	// transaction committed later). A gap in the sequence is waited for this long; after that it
+	// is taken for a rolled-back transaction.
+	lateCommit = 10 * time.Second
+	maxGaps    = 10000
+)
+
+type matcherMetrics struct {
+	size, buildSeconds, lag prometheus.Gauge
+	queries                 prometheus.Histogram
+}
+
+func newMatcherMetrics(reg *prometheus.Registry) *matcherMetrics {
+	m := &matcherMetrics{
+		size:         prometheus.NewGauge(prometheus.GaugeOpts{Name: "crossover_matching_index_actors", Help: "Actors held by this replica's matching index."}),
+		buildSeconds: prometheus.NewGauge(prometheus.GaugeOpts{Name: "crossover_matching_index_build_seconds", Help: "Duration of the last full index build."}),
+		lag:          prometheus.NewGauge(prometheus.GaugeOpts{Name: "crossover_matching_replication_lag_seconds", Help: "Time since the index last caught up with the database change feed."}),
+		queries: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "crossover_matching_query_seconds", Help: "Matching query latency (engine only).",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1}}),
+	}
+	reg.MustRegister(m.size, m.buildSeconds, m.lag, m.queries)
+	return m
+}
+
+func newMatcher(store *models.Store, log *slog.Logger, now func() time.Time, reg *prometheus.Registry) *matcher {
+	m := &matcher{store: store, log: log, now: now, kick: make(chan struct{}, 1), gaps: map[int64]time.Time{}, metrics: newMatcherMetrics(reg)}
+	store.OnCommit(func() {
+		select {
+		case m.kick <- struct{}{}:
+		default:
+		}
+	})
+	return m
+}
+
+// index returns the current index, nil before the first build.
+func (m *matcher) index() *matching.Index { return m.ix.Load() }
+
+// run builds the index, then follows the change feed until ctx ends.
+func (m *matcher) run(ctx context.Context) {
+	for ctx.Err() == nil {
+		if err := m.rebuild(ctx); err != nil {
+			m.log.Error("matching index build failed; retrying", "error", err)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(2 * time.Second):
+			}
+			continue
+		}
+		break
+	}
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-m.kick:
+		case <-t.C:
+		}
+		if err := m.sync(ctx); err != nil && ctx.Err() == nil {
+			m.log.Warn("matching index sync failed", "error", err)
+		}
+		m.metrics.lag.Set(time.Since(time.Unix(0, m.lastSync.Load())).Seconds())
+	}
+}
+
+// rebuild loads every actor and exclusion into a fresh index and swaps it in.
+func (m *matcher) rebuild(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	start := time.Now()
+	seq, err := m.store.LatestChange(ctx)
+	if err != nil {
+		return err
+	}
+	stamp, err := m.store.TaxonomyStamp(ctx)
+	if err != nil {
+		return err
+	}
+	skills, err := m.store.Skills(ctx)
+	if err != nil {
+		return err
+	}
+	nodes := make([]matching.Skill, len(skills))
+	for i, s := range skills {
+		nodes[i] = matching.Skill{Slug: s.Slug, Parent: s.Parent, Domain: s.Domain}
+	}
+	tax, err := matching.NewTaxonomy(nodes)
+	if err != nil {
+		return err
+	}
+	ix := matching.NewIndex(tax, matching.Options{})
+	after := ""
+	for {
+		page, err := m.store.MatchActorsPage(ctx, after, 2000)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		batch := make([]matching.Actor, len(page))
+		for i, a := range page {
+			batch[i] = m.toEngine(a)
+		}
+		ix.UpsertMany(batch)
+		after = page[len(page)-1].ID
+	}
+	pairs, err := m.store.ExcludedPairs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		ix.SetExcluded(p.A, p.B, true)
+	}
+	m.ix.Store(ix)
+	m.seq, m.taxStamp, m.gaps = seq, stamp, map[int64]time.Time{}
+	m.lastSync.Store(time.Now().UnixNano())
+	m.ready.Store(true)
+	m.metrics.size.Set(float64(ix.Len()))
+	m.metrics.buildSeconds.Set(time.Since(start).Seconds())
+	m.log.Info("matching index built", "actors", ix.Len(), "seconds", time.Since(start).Seconds())
+	return nil
+}
+
+// sync applies the feed rows not applied yet. Upserts re-read the actor, so applying a row twice is
+// harmless; a changed taxonomy (an ESCO import) triggers a full rebuild.
+func (m *matcher) sync(ctx context.Context) error {
+	if stamp, err := m.store.TaxonomyStamp(ctx); err != nil {
+		return err
+	} else if stamp != m.taxStamp {
+		return m.rebuild(ctx)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ix := m.ix.Load()
+	if ix == nil {
+		return nil
+	}
+	changes, err := m.store.ChangesSince(ctx, m.seq, 5000)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	for _, c := range changes {
+		for g := m.seq + 1; g < c.Seq && len(m.gaps) < maxGaps; g++ {
+			m.gaps[g] = now
+		}
+		m.seq = max(m.seq, c.Seq)
+	}
+	if len(m.gaps) > 0 {
+		waiting := make([]int64, 0, len(m.gaps))
+		for g, since := range m.gaps {
+			if now.Sub(since) > lateCommit {
+				delete(m.gaps, g)
+			} else {
+				waiting = append(waiting, g)
+			}
+		}
+		if len(waiting) > 0 {
+			late, err := m.store.ChangesIn(ctx, waiting)
+			if err != nil {
+				return err
+			}
+			for _, c := range late {
+				delete(m.gaps, c.Seq)
+			}
+			changes = append(late, changes...)
+		}
+	}
+	upserts := map[string]bool{}
+	for _, c := range changes {
+		switch c.Op {
+		case models.ChangeUpsert:
+			upserts[c.ActorID] = true
+		case models.ChangeDelete:
+			delete(upserts, c.ActorID)
+			ix.Remove(c.ActorID)
+		case models.ChangeExclude, models.ChangeInclude:
+			ix.SetExcluded(c.ActorID, c.OtherID, c.Op == models.ChangeExclude)
+			// Introductions change how busy both actors are.
+			upserts[c.ActorID], upserts[c.OtherID] = true, true
+		}
+	}
+	if len(upserts) > 0 {
+		ids := make([]string, 0, len(upserts))
+		for id := range upserts {
+			if id != "" {
+				ids = append(ids, id)
+			}
+		}
+		loaded, err := m.store.MatchActorsByID(ctx, ids)
+		if err != nil {
+			return err
+		}
+		found := map[string]bool{}
+		for _, a := range loaded {
+			found[a.ID] = true
+			ix.Upsert(m.toEngine(a))
+		}
+		for _, id := range ids {
+			if !found[id] {
+				ix.Remove(id) // deleted or hidden since
+			}
+		}
+	}
+	m.lastSync.Store(time.Now().UnixNano())
+	m.metrics.size.Set(float64(ix.Len()))
+	return nil
+}
+
+// catchUp syncs when the feed holds rows this index has not seen, so that a reader sees every write
+// committed before its request, on whichever replica it was made. One indexed MAX per call.
+func (m *matcher) catchUp(ctx context.Context) error {
+	latest, err := m.store.LatestChange(ctx)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	behind := latest > m.seq || len(m.gaps) > 0
+	m.mu.Unlock()
+	if !behind {
+		return nil
+	}
+	return m.sync(ctx)
+}
+
+func (m *matcher) toEngine(a models.MatchActor) matching.Actor {
+	kind, _ := matching.ParseKind(a.Kind)
+	out := matching.Actor{ID: a.ID, Managed: a.Managed, Kind: kind, Languages: a.Languages, Sectors: a.Sectors,
+		Modes: a.Modes, Country: a.Country, Region: a.Region, Remote: a.Remote, Available: a.Available,
+		Paused: a.OwnerPaused, Stale: a.Stale(m.now()), Capacity: a.Capacity, ActiveIntroductions: a.ActiveIntroductions,
+		CreatedAt: a.CreatedAt}
+	if a.OwnerID != nil {
+		out.OwnerID = *a.OwnerID
+	}
+	out.Offers = make([]matching.Offer, len(a.Offers))
+	for i, o := range a.Offers {
+		out.Offers[i] = matching.Offer{Skill: o.Skill, Level: o.Level}
+	}
+	out.Needs = make([]matching.Need, len(a.Needs))
+	for i, n := range a.Needs {
+		out.Needs[i] = matching.Need{Skill: n.Skill, Must: n.Importance == "must"}
+	}
+	return out
+}

@@ -1,0 +1,213 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/crossover-cci/crossover/matching"
+	"github.com/crossover-cci/crossover/models"
+)
+
+// matchView is one ranked partner: public fields only (never contact), the scores and the reasons.
+type matchView struct {
+	Actor    publicActor    `json:"actor"`
+	Score    float64        `json:"score"`
+	Forward  float64        `json:"forward"`
+	Backward float64        `json:"backward"`
+	Reasons  []reasonView   `json:"reasons"`
+	Shared   sharedOverview `json:"shared"`
+}
+
+type sharedOverview struct {
+	Languages []string `json:"languages"`
+	Sectors   []string `json:"sectors"`
+	Modes     []string `json:"collaboration_modes"`
+}
+
+type reasonView struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Direction string `json:"direction"`
+	Need      string `json:"need,omitempty"`
+	Offer     string `json:"offer,omitempty"`
+	Via       string `json:"via,omitempty"`
+	Level     int    `json:"level,omitempty"`
+}
+
+// publicActor is an actor without contact details or private settings.
+type publicActor struct {
+	ID        string          `json:"id"`
+	Kind      string          `json:"kind"`
+	Name      string          `json:"name"`
+	OrgType   string          `json:"org_type"`
+	Sectors   []string        `json:"sectors"`
+	Country   string          `json:"country"`
+	Region    string          `json:"region"`
+	Languages []string        `json:"languages"`
+	Offers    []models.Offer  `json:"offers"`
+	Needs     []models.Need   `json:"needs"`
+	Modes     []string        `json:"collaboration_modes"`
+	Remote    bool            `json:"remote"`
+	Available bool            `json:"available"`
+	Capacity  int             `json:"capacity"`
+	Bio       string          `json:"bio"`
+	Website   string          `json:"website"`
+	Focus     string          `json:"focus,omitempty"`
+	UpdatedAt time.Time       `json:"updated_at"`
+	Contact   *models.Contact `json:"contact,omitempty"`
+}
+
+func toPublic(a *models.Actor) publicActor {
+	return publicActor{ID: a.ID, Kind: a.Kind, Name: a.Name, OrgType: a.OrgType, Sectors: a.Sectors, Country: a.Country,
+		Region: a.Region, Languages: a.Languages, Offers: a.Offers, Needs: a.Needs, Modes: a.Modes, Remote: a.Remote,
+		Available: a.Available, Capacity: a.Capacity, Bio: a.Bio, Website: a.Website, Focus: a.Focus, UpdatedAt: a.UpdatedAt}
+}
+
+func intersect(a, b []string) []string {
+	out := []string{}
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// matches ranks partners of one kind for an actor and explains every result in both directions.
+func (s *Server) matches(c echo.Context) error {
+	ctx := c.Request().Context()
+	a, err := s.store.Actor(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if !canSeeMatches(userFrom(c), a) {
+		return errForbidden("Only the owner of this profile, intermediaries and admins see its matches.")
+	}
+	q := matching.Query{ActorID: a.ID, Explain: c.QueryParam("explain") != "false", Now: s.now(),
+		Country: c.QueryParam("country"), Sector: c.QueryParam("sector")}
+	if k := c.QueryParam("kind"); k != "" {
+		kind, ok := matching.ParseKind(k)
+		if !ok {
+			return models.Invalid("kind", "must be ai, cci or intermediary")
+		}
+		q.Kind = kind
+	}
+	if q.Limit, err = queryInt(c, "limit", 20, 1, 50); err != nil {
+		return err
+	}
+	if r := c.QueryParam("remote"); r != "" {
+		b, err := strconv.ParseBool(r)
+		if err != nil {
+			return models.Invalid("remote", "must be true or false")
+		}
+		q.Remote = &b
+	}
+	if e := c.QueryParam("explain"); e != "" && e != "true" && e != "false" {
+		return models.Invalid("explain", "must be true or false")
+	}
+	ix := s.matcher.index()
+	if ix == nil {
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "index_loading", Message: "The matching index is still loading: try again in a moment."}
+	}
+	if err := s.matcher.catchUp(ctx); err != nil {
+		return err
+	}
+	start := time.Now()
+	results, err := ix.Match(q)
+	s.matcher.metrics.queries.Observe(time.Since(start).Seconds())
+	if err != nil {
+		return models.ErrNotFound // the actor left the index (deleted or hidden) since it was read
+	}
+	ids := make([]string, len(results))
+	for i, r := range results {
+		ids[i] = r.ActorID
+	}
+	found, err := s.store.ActorsIn(ctx, ids)
+	if err != nil {
+		return err
+	}
+	items := make([]matchView, 0, len(results))
+	for _, r := range results {
+		b, ok := found[r.ActorID]
+		if !ok {
+			continue
+		}
+		v := matchView{Actor: toPublic(b), Score: r.Score, Forward: r.Forward, Backward: r.Backward, Reasons: []reasonView{},
+			Shared: sharedOverview{intersect(a.Languages, b.Languages), intersect(a.Sectors, b.Sectors), intersect(a.Modes, b.Modes)}}
+		for _, re := range r.Reasons {
+			v.Reasons = append(v.Reasons, reasonView(re))
+		}
+		items = append(items, v)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+type feedbackRequest struct {
+	TargetID string `json:"target_id"`
+	Verdict  string `json:"verdict"`
+}
+
+// feedback records "not interested", "met before" or "saved" about a suggested partner.
+func (s *Server) feedback(c echo.Context) error {
+	var req feedbackRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	a, err := s.store.Actor(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if !canEditActor(userFrom(c), a) {
+		return errForbidden("Only the owner of this profile gives feedback on its matches.")
+	}
+	if req.TargetID == "" {
+		return models.Invalid("target_id", "is required")
+	}
+	f, err := s.store.SaveFeedback(ctx, a.ID, req.TargetID, req.Verdict)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, f)
+}
+
+func (s *Server) listFeedback(c echo.Context) error {
+	ctx := c.Request().Context()
+	a, err := s.store.Actor(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if !canEditActor(userFrom(c), a) {
+		return errForbidden("Only the owner of this profile sees its feedback.")
+	}
+	items, err := s.store.FeedbackOf(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+func (s *Server) deleteFeedback(c echo.Context) error {
+	ctx := c.Request().Context()
+	a, err := s.store.Actor(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if !canEditActor(userFrom(c), a) {
+		return errForbidden("Only the owner of this profile changes its feedback.")
+	}
+	verdict := c.QueryParam("verdict")
+	if verdict == "" {
+		verdict = "not_interested"
+	}
+	if err := s.store.DeleteFeedback(ctx, a.ID, c.Param("target"), verdict); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
