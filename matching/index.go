@@ -17,6 +17,7 @@ const (
 	flagCandidate
 	flagManaged
 	flagRemote
+	flagPending // compacted by UpsertMany, not linked yet
 )
 
 // overflowBit stands for "some value beyond the 63 first interned ones" in a set mask; sets with
@@ -31,6 +32,7 @@ type slot struct {
 	sectors uint64
 	modes   uint64
 	region  int32  // interned country/region, -1 for none
+	owner   int32  // interned OwnerID, -1 for none
 	country uint16 // interned, 0 for none
 	kind    Kind
 	flags   uint8
@@ -39,17 +41,15 @@ type slot struct {
 	nLang   uint8
 	nSec    uint8
 	nMode   uint8
-	_       [3]byte
 	// inl holds the skills: offers (node<<2 | level-1), needs (node<<1 | must), then interned
 	// languages, sectors and modes; big holds them instead when they do not fit.
 	inl      [inlineSkills]uint32
 	big      *[]uint32
 	created  int64 // unix seconds
-	owner    int32 // interned OwnerID, -1 for none
 	capacity int32
 }
 
-const inlineSkills = 16
+const inlineSkills = 15
 
 func (s *slot) sk() []uint32 {
 	if s.big != nil {
@@ -139,26 +139,29 @@ type Index struct {
 	free  []int32
 	byID  map[string]int32
 
-	owners       interner
-	ownerMembers map[int32][]int32
-	langs        interner
-	sectors      interner
-	modes        interner
-	countries    interner
-	regions      interner
-	langNames    []string
-	sectorNames  []string
-	modeNames    []string
+	owners      interner
+	langs       interner
+	sectors     interner
+	modes       interner
+	countries   interner
+	regions     map[[2]string]int32
+	langNames   []string
+	sectorNames []string
+	modeNames   []string
 
-	// Only candidates (available, not paused, not stale, not at capacity) are in the lists.
-	// pairs[pairKey(kind, offered node, level, needed node)]: actors of that kind offering the
-	// node at that level and needing the other node (noNode when they need nothing). A partner
-	// must both offer something a need of yours can use and need something you offer, so the
-	// search reads only the lists of such (offer, need) pairs: far shorter than either side's.
-	pairs map[uint64][]int32
-	// needPost[kind][node]: actors needing node; noNeeds: actors needing nothing. Used when the
-	// querying actor has no needs (every partner then covers them alike).
-	needPost [numKinds][][]int32
+	// Only candidates (available, not paused, not stale, not at capacity) are in the lists, as
+	// records [slot, nOff<<8 | nNeed, offers..., needs...] that carry the actor's skills, so a
+	// query computes both coverages while streaming a list and reads a slot only for actors
+	// that can enter the top k.
+	//
+	// pairs[kind][offer code].list(needed node): actors of that kind offering that skill at that
+	// level and needing that node (noNode when they need nothing). A partner must both offer
+	// something a need of yours can use and need something you offer, so the search reads only
+	// the lists of such (offer, need) pairs: far shorter than either side's.
+	pairs [numKinds][]codeLists
+	// needPost[kind][node]: records of actors needing node; noNeeds: actors needing nothing.
+	// Used when the querying actor has no needs (every partner then covers them alike).
+	needPost [numKinds][][]uint32
 	noNeeds  [numKinds][]int32
 
 	excluded map[string]map[string]struct{}
@@ -170,17 +173,15 @@ type Index struct {
 // NewIndex returns an empty index over the taxonomy (nil means none: only exact skill matches).
 func NewIndex(t *Taxonomy, opts Options) *Index {
 	ix := &Index{
-		opts:         opts.withDefaults(),
-		byID:         make(map[string]int32),
-		owners:       interner{},
-		ownerMembers: make(map[int32][]int32),
-		langs:        interner{},
-		sectors:      interner{},
-		modes:        interner{},
-		countries:    interner{"": 0},
-		regions:      interner{},
-		excluded:     make(map[string]map[string]struct{}),
-		pairs:        make(map[uint64][]int32),
+		opts:      opts.withDefaults(),
+		byID:      make(map[string]int32),
+		owners:    interner{},
+		langs:     interner{},
+		sectors:   interner{},
+		modes:     interner{},
+		countries: interner{"": 0},
+		regions:   map[[2]string]int32{},
+		excluded:  make(map[string]map[string]struct{}),
 	}
 	if t != nil {
 		ix.tree = t.tree.clone()
@@ -194,6 +195,11 @@ func NewIndex(t *Taxonomy, opts Options) *Index {
 
 func (ix *Index) growLists() {
 	n := len(ix.tree.slugs)
+	for k := range ix.pairs {
+		for len(ix.pairs[k]) < n*4 {
+			ix.pairs[k] = append(ix.pairs[k], codeLists{})
+		}
+	}
 	for k := range ix.needPost {
 		for len(ix.needPost[k]) < n {
 			ix.needPost[k] = append(ix.needPost[k], nil)
@@ -228,9 +234,7 @@ func (ix *Index) Upsert(a Actor) {
 func (ix *Index) UpsertMany(actors []Actor) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	for i := range actors {
-		ix.upsert(&actors[i])
-	}
+	ix.upsertMany(actors)
 }
 
 // Remove drops an actor; unknown IDs are ignored.
@@ -281,20 +285,93 @@ func (ix *Index) upsert(a *Actor) {
 	s, exists := ix.byID[a.ID]
 	if exists {
 		ix.unlink(s)
-	} else if n := len(ix.free); n > 0 {
+	} else {
+		s = ix.newSlot(a.ID)
+	}
+	ix.slots[s] = ix.compact(a)
+	ix.link(s)
+}
+
+func (ix *Index) newSlot(id string) int32 {
+	var s int32
+	if n := len(ix.free); n > 0 {
 		s = ix.free[n-1]
 		ix.free = ix.free[:n-1]
-		ix.exp.reset(s)
 	} else {
 		s = int32(len(ix.slots))
 		ix.slots = append(ix.slots, slot{})
 		ix.ids = append(ix.ids, "")
-		ix.exp.reset(s)
 	}
-	ix.byID[a.ID] = s
-	ix.ids[s] = a.ID
-	ix.slots[s] = ix.compact(a)
-	ix.link(s)
+	ix.exp.reset(s)
+	ix.byID[id] = s
+	ix.ids[s] = id
+	return s
+}
+
+// upsertMany links new actors in bulk: every list grows once, to its final size.
+func (ix *Index) upsertMany(actors []Actor) {
+	ix.slots = slices.Grow(ix.slots, len(actors))
+	ix.ids = slices.Grow(ix.ids, len(actors))
+	var fresh []int32
+	for i := range actors {
+		a := &actors[i]
+		s, exists := ix.byID[a.ID]
+		if exists && !ix.slots[s].is(flagPending) {
+			ix.upsert(a)
+			continue
+		}
+		if !exists {
+			s = ix.newSlot(a.ID)
+			fresh = append(fresh, s)
+		}
+		c := ix.compact(a)
+		c.flags |= flagPending
+		ix.slots[s] = c
+	}
+	var needLen [numKinds][]int
+	var noNeedLen [numKinds]int
+	for k := range needLen {
+		needLen[k] = make([]int, len(ix.tree.slugs))
+	}
+	for _, s := range fresh {
+		c := &ix.slots[s]
+		c.flags &^= flagPending
+		if !c.is(flagCandidate) {
+			continue
+		}
+		k, rec := c.kind, 2+int(c.nOff)+int(c.nNeed)
+		for _, o := range c.offers() {
+			cl := &ix.pairs[k][o]
+			if c.nNeed == 0 {
+				cl.reserve(noNode, rec)
+			}
+			for _, n := range c.needs() {
+				cl.reserve(n>>1, rec)
+			}
+		}
+		for _, n := range c.needs() {
+			needLen[k][n>>1] += 2 + int(c.nNeed)
+		}
+		if c.nNeed == 0 {
+			noNeedLen[k]++
+		}
+	}
+	for k := range ix.pairs {
+		for i := range ix.pairs[k] {
+			ix.pairs[k][i].grow()
+		}
+	}
+	for k := range needLen {
+		for n, l := range needLen[k] {
+			if l > 0 {
+				ix.needPost[k][n] = slices.Grow(ix.needPost[k][n], l)
+			}
+		}
+		ix.noNeeds[k] = slices.Grow(ix.noNeeds[k], noNeedLen[k])
+	}
+	for _, s := range fresh {
+		ix.link(s)
+	}
 }
 
 func (ix *Index) compact(a *Actor) slot {
@@ -305,7 +382,13 @@ func (ix *Index) compact(a *Actor) slot {
 	if a.Country != "" {
 		c.country = uint16(ix.countries.id(a.Country))
 		if a.Region != "" {
-			c.region = int32(ix.regions.id(a.Country + "/" + a.Region))
+			key := [2]string{a.Country, a.Region}
+			r, ok := ix.regions[key]
+			if !ok {
+				r = int32(len(ix.regions))
+				ix.regions[key] = r
+			}
+			c.region = r
 		}
 	}
 	if a.Capacity > 0 {
@@ -409,76 +492,136 @@ func (ix *Index) compact(a *Actor) slot {
 
 func (ix *Index) link(s int32) {
 	c := &ix.slots[s]
-	if c.owner >= 0 {
-		ix.ownerMembers[c.owner] = append(ix.ownerMembers[c.owner], s)
-	}
 	if !c.is(flagCandidate) {
 		return
 	}
 	k := c.kind
-	for _, o := range c.offers() {
-		if c.nNeed == 0 {
-			key := pairKey(k, o, noNode)
-			ix.pairs[key] = append(ix.pairs[key], s)
+	offers, needs := c.offers(), c.needs()
+	hdr := uint32(c.nOff)<<8 | uint32(c.nNeed)
+	add := func(l []uint32) []uint32 {
+		l = append(l, uint32(s), hdr)
+		l = append(l, offers...)
+		return append(l, needs...)
+	}
+	for _, o := range offers {
+		cl := &ix.pairs[k][o]
+		if len(needs) == 0 {
+			l := cl.at(noNode)
+			*l = add(*l)
 		}
-		for _, n := range c.needs() {
-			key := pairKey(k, o, n>>1)
-			ix.pairs[key] = append(ix.pairs[key], s)
+		for _, n := range needs {
+			l := cl.at(n >> 1)
+			*l = add(*l)
 		}
 	}
-	for _, n := range c.needs() {
-		ix.needPost[k][n>>1] = append(ix.needPost[k][n>>1], s)
+	for _, n := range needs {
+		l := ix.needPost[k][n>>1]
+		l = append(l, uint32(s), uint32(c.nNeed))
+		ix.needPost[k][n>>1] = append(l, needs...)
 	}
-	if c.nNeed == 0 {
+	if len(needs) == 0 {
 		ix.noNeeds[k] = append(ix.noNeeds[k], s)
 	}
 }
 
-// unlink removes a slot from every list. Lists are unordered, so removal is a scan plus a swap:
-// writes are rare next to reads.
+// unlink removes a slot from every list. Removal scans the list: writes are rare next to reads.
 func (ix *Index) unlink(s int32) {
 	c := &ix.slots[s]
-	if c.owner >= 0 {
-		m := removeFrom(ix.ownerMembers[c.owner], s)
-		if len(m) == 0 {
-			delete(ix.ownerMembers, c.owner)
-		} else {
-			ix.ownerMembers[c.owner] = m
-		}
-	}
 	if !c.is(flagCandidate) {
 		return
 	}
 	k := c.kind
-	drop := func(key uint64) {
-		if l := removeFrom(ix.pairs[key], s); len(l) > 0 {
-			ix.pairs[key] = l
-		} else {
-			delete(ix.pairs, key)
-		}
-	}
 	for _, o := range c.offers() {
+		cl := &ix.pairs[k][o]
 		if c.nNeed == 0 {
-			drop(pairKey(k, o, noNode))
+			cl.remove(noNode, s)
 		}
 		for _, n := range c.needs() {
-			drop(pairKey(k, o, n>>1))
+			cl.remove(n>>1, s)
 		}
 	}
 	for _, n := range c.needs() {
-		ix.needPost[k][n>>1] = removeFrom(ix.needPost[k][n>>1], s)
+		ix.needPost[k][n>>1] = removeRecord(ix.needPost[k][n>>1], s, needRecordLen)
 	}
 	if c.nNeed == 0 {
 		ix.noNeeds[k] = removeFrom(ix.noNeeds[k], s)
 	}
 }
 
+func pairRecordLen(hdr uint32) int { return 2 + int(hdr>>8) + int(hdr&0xff) }
+func needRecordLen(hdr uint32) int { return 2 + int(hdr) }
+
+// removeRecord deletes slot s's record from a list of records, keeping the others in order.
+func removeRecord(l []uint32, s int32, size func(hdr uint32) int) []uint32 {
+	for i := 0; i < len(l); {
+		n := size(l[i+1])
+		if l[i] == uint32(s) {
+			copy(l[i:], l[i+n:])
+			return l[:len(l)-n]
+		}
+		i += n
+	}
+	return l
+}
+
 // noNode stands for "no need" in a pair key.
 const noNode = 1<<30 - 1
 
-// pairKey packs kind, offer (node<<2 | level-1) and needed node.
-func pairKey(k Kind, offer, need uint32) uint64 {
-	return uint64(k)<<62 | uint64(offer)<<30 | uint64(need)
+// codeLists holds, for one offer code, the pair lists by needed node (sorted), so that a query
+// finds a pair list with a short binary search in memory it has just touched.
+type codeLists struct {
+	needs []uint32
+	lists [][]uint32
+	cnt   []int // UpsertMany's reservations, nil otherwise
+}
+
+func (cl *codeLists) find(need uint32) []uint32 {
+	if i, ok := slices.BinarySearch(cl.needs, need); ok {
+		return cl.lists[i]
+	}
+	return nil
+}
+
+// at returns the list of need, creating it.
+func (cl *codeLists) at(need uint32) *[]uint32 {
+	i, ok := slices.BinarySearch(cl.needs, need)
+	if !ok {
+		cl.needs = slices.Insert(cl.needs, i, need)
+		cl.lists = slices.Insert(cl.lists, i, nil)
+		if cl.cnt != nil {
+			cl.cnt = slices.Insert(cl.cnt, i, 0)
+		}
+	}
+	return &cl.lists[i]
+}
+
+func (cl *codeLists) reserve(need uint32, words int) {
+	if cl.cnt == nil {
+		cl.cnt = make([]int, len(cl.needs))
+	}
+	cl.at(need)
+	i, _ := slices.BinarySearch(cl.needs, need)
+	cl.cnt[i] += words
+}
+
+func (cl *codeLists) grow() {
+	for i, n := range cl.cnt {
+		cl.lists[i] = slices.Grow(cl.lists[i], n)
+	}
+	cl.cnt = nil
+}
+
+func (cl *codeLists) remove(need uint32, s int32) {
+	i, ok := slices.BinarySearch(cl.needs, need)
+	if !ok {
+		return
+	}
+	if l := removeRecord(cl.lists[i], s, pairRecordLen); len(l) > 0 {
+		cl.lists[i] = l
+		return
+	}
+	cl.needs = slices.Delete(cl.needs, i, i+1)
+	cl.lists = slices.Delete(cl.lists, i, i+1)
 }
 
 func removeFrom(l []int32, s int32) []int32 {

@@ -13,8 +13,11 @@ type hit struct {
 
 // scratch is per-query working memory, pooled so that a query allocates nothing per candidate.
 type scratch struct {
-	mark  []uint32 // mark[slot] == epoch: seen (or excluded) in this query
+	mark  []uint32 // mark[slot] == epoch: never show this actor in this query
 	epoch uint32
+	fpos  []tag // by offer code (node<<2 | level-1): first forward list with that code
+	bpos  []tag // by node (noNode's at the end): backward list of that node
+	tep   uint32
 	heap  []hit
 	fwd   []entry
 	bwd   []entry
@@ -23,50 +26,17 @@ type scratch struct {
 	best  []nodeBest
 }
 
+// tag is a position valid only while its epoch is current: no clearing per query.
+type tag struct {
+	ep  uint32
+	pos int32
+}
+
 type entry struct {
-	ub   float64
-	need int    // forward: which need of the querying actor
-	node uint32 // forward: offered node<<2 | level-1; backward: needed node
-	list []int32
-}
-
-// search is one query's state while reading lists.
-type search struct {
-	ix            *Index
-	sc            *scratch
-	a             *slot
-	f             *filter
-	k             int
-	needs, offers []uint32
-	mark          []uint32
-	ep            uint32
-	h             []hit
-	theta         float64 // the k-th best score once the heap is full, else -1
-}
-
-// read scores every partner of a list not seen yet in this query. No allocation.
-func (st *search) read(list []int32) {
-	ix, a, mark, ep := st.ix, st.a, st.mark, st.ep
-	for _, s := range list {
-		if mark[s] == ep {
-			continue
-		}
-		mark[s] = ep
-		b := &ix.slots[s]
-		if !st.f.passes(a, b) {
-			continue
-		}
-		fw := coverage(&ix.tree, st.needs, b.offers())
-		bw := coverage(&ix.tree, b.needs(), st.offers)
-		v := combine(fw, bw, ctxFactor(a, b))
-		if v <= 0 || v < st.theta {
-			continue
-		}
-		st.h = ix.push(st.h, st.k, hit{v, fw, bw, s})
-		if len(st.h) == st.k {
-			st.theta = st.h[0].score
-		}
-	}
+	ub    float64
+	need  int    // forward: which need of the querying actor
+	code  uint32 // forward: offer code; backward: needed node or noNode
+	first bool   // forward: first entry with this offer code
 }
 
 type nodeBest struct {
@@ -74,9 +44,15 @@ type nodeBest struct {
 	best float64
 }
 
-func (sc *scratch) begin(n int) {
+func (sc *scratch) begin(n, nodes int) {
 	if len(sc.mark) < n {
 		sc.mark = append(sc.mark, make([]uint32, n-len(sc.mark))...)
+	}
+	if len(sc.fpos) < nodes*4 {
+		sc.fpos = append(sc.fpos, make([]tag, nodes*4-len(sc.fpos))...)
+	}
+	if len(sc.bpos) < nodes+1 {
+		sc.bpos = append(sc.bpos, make([]tag, nodes+1-len(sc.bpos))...)
 	}
 	sc.epoch++
 	if sc.epoch == 0 {
@@ -84,9 +60,18 @@ func (sc *scratch) begin(n int) {
 		sc.epoch = 1
 	}
 	sc.heap = sc.heap[:0]
-	sc.fwd = sc.fwd[:0]
-	sc.bwd = sc.bwd[:0]
 	sc.best = sc.best[:0]
+}
+
+// nextTags starts a new generation of positions (one per kind searched).
+func (sc *scratch) nextTags() uint32 {
+	sc.tep++
+	if sc.tep == 0 {
+		clear(sc.fpos)
+		clear(sc.bpos)
+		sc.tep = 1
+	}
+	return sc.tep
 }
 
 // better is the total order of results: higher score first, then smaller ID.
@@ -199,6 +184,11 @@ func (f *filter) passes(a, b *slot) bool {
 	return true
 }
 
+// sameMember: two profiles of one member, neither managed by an intermediary for someone else.
+func sameMember(a, b *slot) bool {
+	return a.owner >= 0 && a.owner == b.owner && !a.is(flagManaged) && !b.is(flagManaged)
+}
+
 func hasID(mask uint64, ids []uint32, id uint32) bool {
 	if id < 63 {
 		return mask&(1<<id) != 0
@@ -255,7 +245,7 @@ func (ix *Index) BruteForce(q Query) ([]Result, error) {
 		if int32(i) == ai || !b.is(flagAlive) || !b.is(flagCandidate) || !slices.Contains(f.kinds, b.kind) {
 			continue
 		}
-		if a.owner >= 0 && a.owner == b.owner && !a.is(flagManaged) && !b.is(flagManaged) {
+		if sameMember(a, b) {
 			continue
 		}
 		if ix.isExcluded(ix.ids[ai], ix.ids[i]) || !f.passes(a, b) {
@@ -272,35 +262,127 @@ func (ix *Index) BruteForce(q Query) ([]Result, error) {
 // eps absorbs floating-point rounding in the pruning bounds: pruning is only ever looser by it.
 const eps = 1e-9
 
-// topK is the pruned exact search. Every list of the querying actor A is either a forward list
-// (actors offering a skill related to one of A's needs, at one level) or a backward list (actors
-// needing a skill related to one of A's offers). Each has an upper bound on the coverage it can
-// give, lists are taken best bound first, and a side stops when no actor outside its lists read
-// so far can reach the coverage the current k-th score demands (minCoverage). Either side
-// stopping ends the search: every actor that could still enter the top k has been scored. At
-// each step the side with less left to read goes next.
+// search is one query's state while reading lists.
+type search struct {
+	ix            *Index
+	a             *slot
+	f             *filter
+	k             int
+	needs, offers []uint32
+	mark          []uint32
+	ep            uint32
+	fpos, bpos    []tag
+	tep           uint32
+	noNeedPos     int
+	h             []hit
+	theta         float64 // the k-th best score once the heap is full, else -1
+}
+
+// consider scores a partner whose coverages are known and may enter the top k.
+func (st *search) consider(s int32, fw, bw float64) {
+	if harmonic(fw, bw) < st.theta-eps || st.mark[s] == st.ep {
+		return
+	}
+	b := &st.ix.slots[s]
+	if sameMember(st.a, b) || !st.f.passes(st.a, b) {
+		return
+	}
+	v := combine(fw, bw, ctxFactor(st.a, b))
+	if v <= 0 || v < st.theta {
+		return
+	}
+	st.h = st.ix.push(st.h, st.k, hit{v, fw, bw, s})
+	if len(st.h) == st.k {
+		st.theta = st.h[0].score
+	}
+}
+
+// readPairs streams the records of the pair list of forward entry p and backward entry q. A
+// partner is scored once, at its first pair in reading order: the first forward entry of any
+// of its offers and the first backward entry of any of its needs.
+func (st *search) readPairs(l []uint32, p, q int32, minF float64) {
+	t := &st.ix.tree
+	for i := 0; i < len(l); {
+		s := int32(l[i])
+		no, nn := int(l[i+1]>>8), int(l[i+1]&0xff)
+		offs := l[i+2 : i+2+no]
+		nds := l[i+2+no : i+2+no+nn]
+		i += 2 + no + nn
+		first := true
+		for _, o := range offs {
+			if g := st.fpos[o]; g.ep == st.tep && g.pos < p {
+				first = false
+				break
+			}
+		}
+		if !first {
+			continue
+		}
+		for _, n := range nds {
+			if g := st.bpos[n>>1]; g.ep == st.tep && g.pos < q {
+				first = false
+				break
+			}
+		}
+		if !first {
+			continue
+		}
+		fw := coverage(t, st.needs, offs)
+		if fw < minF {
+			continue
+		}
+		st.consider(s, fw, coverage(t, nds, st.offers))
+	}
+}
+
+// readNeeders streams a needPost list (querying actor without needs: forward is the same for all).
+func (st *search) readNeeders(l []uint32, q int32) {
+	t := &st.ix.tree
+	for i := 0; i < len(l); {
+		s := int32(l[i])
+		nn := int(l[i+1])
+		nds := l[i+2 : i+2+nn]
+		i += 2 + nn
+		first := true
+		for _, n := range nds {
+			if g := st.bpos[n>>1]; g.ep == st.tep && g.pos < q {
+				first = false
+				break
+			}
+		}
+		if first {
+			st.consider(s, NoNeedsCoverage, coverage(t, nds, st.offers))
+		}
+	}
+}
+
+// topK is the pruned exact search; see docs/MATCHING.md, "How the engine finds them fast".
+//
+// For the querying actor A, forward entries are (need i, offer code c) with bound
+// ub = weight(i) * sim * level(c), sorted by ub; fb[p] bounds the forward coverage of a partner
+// none of whose offer codes comes before entry p. Backward entries are the nodes y that A's
+// offers give credit for, with bound best(y), sorted; a partner none of whose needs comes
+// before entry q has backward coverage at most bb(q) (a weighted mean). A partner first met at
+// (p, q) therefore scores at most harmonic(fb[p], bb(q)), and it is in the pair list (c_p, y_q).
+// Pair lists are read p by p, q by q, while that bound can still reach the k-th best score,
+// which only rises; the bound only falls along p and q. So every partner that can enter the
+// top k is scored, each exactly once, with the same functions as BruteForce.
 func (ix *Index) topK(sc *scratch, ai int32, q *Query, k int) []hit {
 	f := ix.filterOf(q)
 	if f.none {
 		return nil
 	}
-	sc.begin(len(ix.slots))
+	nodes := len(ix.tree.slugs)
+	sc.begin(len(ix.slots), nodes)
 	a := &ix.slots[ai]
 	ep := sc.epoch
 	mark := sc.mark
 
-	// Never self, never excluded pairs, never the same member's other profiles.
+	// Never self, never excluded pairs (the same member's other profiles: in consider).
 	mark[ai] = ep
 	for other := range ix.excluded[ix.ids[ai]] {
 		if s, ok := ix.byID[other]; ok {
 			mark[s] = ep
-		}
-	}
-	if a.owner >= 0 && !a.is(flagManaged) {
-		for _, s := range ix.ownerMembers[a.owner] {
-			if !ix.slots[s].is(flagManaged) {
-				mark[s] = ep
-			}
 		}
 	}
 
@@ -324,22 +406,62 @@ func (ix *Index) topK(sc *scratch, ai int32, q *Query, k int) []hit {
 	for _, n := range needs {
 		wsum += needWeight[n&1]
 	}
+	// Forward entries do not depend on the kind.
+	sc.fwd = sc.fwd[:0]
+	for i, n := range needs {
+		wn := needWeight[n&1] / wsum
+		ix.tree.related(int32(n>>1), func(x int32, s float64) {
+			for l := range 4 {
+				sc.fwd = append(sc.fwd, entry{ub: wn * s * levelFactor[l], need: i, code: uint32(x)<<2 | uint32(l)})
+			}
+		})
+	}
+	slices.SortStableFunc(sc.fwd, byBound)
+	sc.bound = slices.Grow(sc.bound[:0], len(sc.fwd)+1)[:len(sc.fwd)+1]
+	fb := sc.bound
+	sc.need = slices.Grow(sc.need[:0], len(needs))[:len(needs)]
+	clear(sc.need)
+	sum := 0.0
+	fb[len(sc.fwd)] = 0
+	for p := len(sc.fwd) - 1; p >= 0; p-- {
+		e := &sc.fwd[p]
+		if e.ub > sc.need[e.need] {
+			sum += e.ub - sc.need[e.need]
+			sc.need[e.need] = e.ub
+		}
+		fb[p] = sum
+	}
 
-	st := search{ix: ix, sc: sc, a: a, f: &f, k: k, needs: needs, offers: offers, mark: mark, ep: ep, h: sc.heap, theta: -1}
+	st := search{ix: ix, a: a, f: &f, k: k, needs: needs, offers: offers, mark: mark, ep: ep,
+		fpos: sc.fpos, bpos: sc.bpos, h: sc.heap, theta: -1}
 	for _, kind := range f.kinds {
-		// Backward lists: partners needing y, bound best[y]; partners needing nothing, NoNeedsCoverage.
-		sc.bwd = sc.bwd[:0]
-		for _, nb := range sc.best {
-			if L := ix.needPost[kind][nb.node]; len(L) > 0 {
-				sc.bwd = append(sc.bwd, entry{ub: nb.best, node: uint32(nb.node), list: L})
+		st.tep = sc.nextTags()
+		for p := range sc.fwd {
+			e := &sc.fwd[p]
+			g := &sc.fpos[e.code]
+			e.first = g.ep != st.tep
+			if e.first {
+				*g = tag{st.tep, int32(p)}
 			}
 		}
-		if L := ix.noNeeds[kind]; len(L) > 0 {
-			sc.bwd = append(sc.bwd, entry{ub: NoNeedsCoverage, node: noNode, list: L})
+		// Backward entries: partners needing y, bound best[y]; needing nothing, NoNeedsCoverage.
+		sc.bwd = sc.bwd[:0]
+		for _, nb := range sc.best {
+			if len(ix.needPost[kind][nb.node]) > 0 {
+				sc.bwd = append(sc.bwd, entry{ub: nb.best, code: uint32(nb.node)})
+			}
 		}
-		slices.SortFunc(sc.bwd, byBound)
-		// Backward coverage is a weighted mean over the partner's needs, so a partner in none of
-		// bwd[:q] has backward coverage at most bwd[q].ub.
+		if len(ix.noNeeds[kind]) > 0 {
+			sc.bwd = append(sc.bwd, entry{ub: NoNeedsCoverage, code: noNode})
+		}
+		slices.SortStableFunc(sc.bwd, byBound)
+		for q, e := range sc.bwd {
+			if e.code == noNode {
+				sc.bpos[nodes] = tag{st.tep, int32(q)}
+			} else {
+				sc.bpos[e.code] = tag{st.tep, int32(q)}
+			}
+		}
 		bb := func(q int) float64 {
 			if q < len(sc.bwd) {
 				return sc.bwd[q].ub
@@ -348,66 +470,48 @@ func (ix *Index) topK(sc *scratch, ai int32, q *Query, k int) []hit {
 		}
 
 		if len(needs) == 0 {
-			// Everyone covers A's (absent) needs alike: read the backward lists alone.
-			for q := range sc.bwd {
-				if harmonic(NoNeedsCoverage, bb(q)) < st.theta-eps {
+			// Every partner covers A's (absent) needs alike: read the backward lists alone.
+			for q, e := range sc.bwd {
+				if harmonic(NoNeedsCoverage, e.ub) < st.theta-eps {
 					break
 				}
-				st.read(sc.bwd[q].list)
+				if e.code == noNode {
+					for _, s := range ix.noNeeds[kind] {
+						st.consider(s, NoNeedsCoverage, NoNeedsCoverage)
+					}
+					continue
+				}
+				st.readNeeders(ix.needPost[kind][e.code], int32(q))
 			}
 			continue
 		}
 
-		// Forward lists: partners offering node x at level l, for need i.
-		sc.fwd = sc.fwd[:0]
-		for i, n := range needs {
-			wn := needWeight[n&1] / wsum
-			ix.tree.related(int32(n>>1), func(x int32, s float64) {
-				for l := range 4 {
-					sc.fwd = append(sc.fwd, entry{ub: wn * s * levelFactor[l], need: i, node: uint32(x)<<2 | uint32(l)})
-				}
-			})
-		}
-		slices.SortFunc(sc.fwd, byBound)
-		// fb[p]: the most forward coverage a partner in none of fwd[:p] can have (per need, the
-		// best bound left; summed).
-		sc.bound = slices.Grow(sc.bound[:0], len(sc.fwd)+1)[:len(sc.fwd)+1]
-		fb := sc.bound
-		sc.need = slices.Grow(sc.need[:0], len(needs))[:len(needs)]
-		clear(sc.need)
-		sum := 0.0
-		fb[len(sc.fwd)] = 0
-		for p := len(sc.fwd) - 1; p >= 0; p-- {
-			e := &sc.fwd[p]
-			if e.ub > sc.need[e.need] {
-				sum += e.ub - sc.need[e.need]
-				sc.need[e.need] = e.ub
-			}
-			fb[p] = sum
-		}
-
-		// Staircase: a partner first met at forward list p and backward list q scores at most
-		// harmonic(fb[p], bb(q)), and it is in the pair list (fwd[p], bwd[q]). Reading pair lists
-		// while that bound can still reach the k-th score finds every partner that can enter the
-		// top k; the bound only falls along p and q, and the k-th score only rises.
 		for p := range sc.fwd {
-			if harmonic(fb[p], bb(0)) < st.theta-eps {
+			fp := fb[p]
+			if harmonic(fp, bb(0)) < st.theta-eps {
 				break
 			}
-			off := sc.fwd[p].node
-			for q := range sc.bwd {
-				if harmonic(fb[p], bb(q)) < st.theta-eps {
+			e := &sc.fwd[p]
+			if !e.first {
+				continue // its lists were read at the code's first entry
+			}
+			cl := &ix.pairs[kind][e.code]
+			if len(cl.needs) == 0 {
+				continue
+			}
+			for q, be := range sc.bwd {
+				if harmonic(fp, be.ub) < st.theta-eps {
 					break
 				}
-				if L := ix.pairs[pairKey(kind, off, sc.bwd[q].node)]; len(L) > 0 {
-					st.read(L)
+				if l := cl.find(be.code); len(l) > 0 {
+					// A partner first met here has backward coverage at most be.ub.
+					st.readPairs(l, int32(p), int32(q), minCoverageWith(st.theta, be.ub)-eps)
 				}
 			}
 		}
 	}
-	h := st.h
-	sc.heap = h
-	return ix.sorted(h)
+	sc.heap = st.h
+	return ix.sorted(st.h)
 }
 
 func byBound(x, y entry) int {
