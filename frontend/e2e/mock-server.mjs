@@ -307,7 +307,7 @@ async function handle(method, path, q, body, auth) {
       if (!mine.has(i.from_actor_id) && !mine.has(i.broker_actor_id)) return err(403, 'forbidden', 'Only the sender may withdraw.');
       i.status = 'withdrawn';
     }
-    i.updated_at = now(); i.events.push({ status: i.status === 'pending' ? 'accepted' : i.status, at: now() });
+    i.updated_at = now(); i.events.push({ status: i.status === 'pending' ? 'accepted' : i.status, actor_id: who, at: now() });
     return ok(introView(u, i));
   }
 
