@@ -12,7 +12,9 @@ import (
 // single seat (the country stays unknown until the organisation claims its entry and says).
 type directoryCodes struct{ Codes }
 
-func (c directoryCodes) ValidCountry(code string) bool { return code == "" || c.Codes.ValidCountry(code) }
+func (c directoryCodes) ValidCountry(code string) bool {
+	return code == "" || c.Codes.ValidCountry(code)
+}
 
 // DirectoryActor maps a directory entry to an unclaimed intermediary actor: public facts only
 // (name, country, city, focus, sectors, the skills it brokers as offers, website), no owner, no contact.
