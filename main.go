@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/crossover-cci/crossover/api"
+	"github.com/crossover-cci/crossover/matching"
 	"github.com/crossover-cci/crossover/models"
 	"github.com/crossover-cci/crossover/seeds"
 )
@@ -47,6 +48,7 @@ Commands:
   seed           load reference data (--demo adds demo users and actors)
   import-esco    PATH [PATH]: merge an ESCO CSV package (zip, zip + relations zip, or folder) into the taxonomy
   user           promote EMAIL --role admin|intermediary|member
+  bench          engine | quality: measure the matching engine (see docs/PERFORMANCE.md)
   version        print the version
   help           this text
 
@@ -74,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return cmdSeed(ctx, cfg, rest, stdout)
 	case "user":
 		return cmdUser(ctx, cfg, rest, stdout)
+	case "bench":
+		return cmdBench(ctx, cfg, rest, stdout)
 	case "import-esco":
 		return cmdImportESCO(ctx, cfg, rest, stdout)
 	case "version":
@@ -385,4 +389,88 @@ func cmdImportESCO(ctx context.Context, cfg Config, args []string, stdout io.Wri
 	fmt.Fprintf(stdout, "imported ESCO: %d skills stored (%d from ESCO, %d with a parent, %d labels); %d skills before, %d after, %d added; took %s\n",
 		st.Stored, st.ESCOSkills, st.WithParent, st.Labels, st.Before, st.After, st.Added(), st.Duration.Round(time.Millisecond))
 	return nil
+}
+
+// benchSkills is the curated taxonomy as the engine sees it.
+func benchSkills() ([]matching.Skill, error) {
+	tax, err := seeds.Taxonomy()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]matching.Skill, len(tax))
+	for i, s := range tax {
+		out[i] = matching.Skill{Slug: s.Slug, Parent: s.Parent, Domain: s.Domain}
+	}
+	return out, nil
+}
+
+func cmdBench(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	const use = "usage: crossover bench engine|quality [flags]"
+	if len(args) == 0 {
+		return errors.New(use)
+	}
+	skills, err := benchSkills()
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "engine":
+		fs := newFlags("bench engine", stdout)
+		n := fs.Int("actors", 100_000, "synthetic actors")
+		q := fs.Int("queries", 1000, "queries")
+		k := fs.Int("k", 20, "list length")
+		seed := fs.Int64("rand-seed", 1, "seed of the synthetic data")
+		pg := fs.String("postgres", "", "PostgreSQL URL: also time the SQL a team would naturally write (tables bench_* are created and dropped)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		bc := matching.EngineBenchConfig{Actors: *n, Queries: *q, K: *k, Seed: *seed, Skills: skills}
+		if *pg != "" {
+			store, err := models.Open(ctx, models.DBConfig{URL: *pg})
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			bc.SQLBaseline = func(ctx context.Context, actors []matching.Actor, queries []string, k int) (time.Duration, time.Duration, error) {
+				return sqlBaseline(ctx, store, actors, queries, k)
+			}
+		}
+		return matching.RunEngineBench(ctx, bc, stdout)
+	case "quality":
+		fs := newFlags("bench quality", stdout)
+		noise := fs.Int("noise", 4000, "background actors")
+		pairs := fs.Int("pairs", 150, "planted complementary pairs")
+		seed := fs.Int64("rand-seed", 1, "seed")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		_, err := matching.EvaluateQuality(matching.QualityConfig{Noise: *noise, Pairs: *pairs, Seed: *seed, Skills: skills}, stdout)
+		return err
+	}
+	return errors.New(use)
+}
+
+// sqlBaseline maps the engine's synthetic actors onto the store's SQL baseline.
+func sqlBaseline(ctx context.Context, store *models.Store, actors []matching.Actor, queries []string, k int) (time.Duration, time.Duration, error) {
+	pos := make(map[string]int, len(actors))
+	rows := make([]models.BenchActor, len(actors))
+	for i, a := range actors {
+		pos[a.ID] = i
+		b := models.BenchActor{Kind: int16(a.Kind)}
+		for _, o := range a.Offers {
+			b.Offers = append(b.Offers, o.Skill)
+		}
+		for _, n := range a.Needs {
+			b.Needs = append(b.Needs, n.Skill)
+		}
+		rows[i] = b
+	}
+	qs := make([]int, len(queries))
+	wanted := make([]int16, len(queries))
+	for i, id := range queries {
+		qs[i] = pos[id]
+		wanted[i] = int16(matching.Counterpart(actors[pos[id]].Kind))
+	}
+	p50, p99, _, err := store.SQLBaseline(ctx, rows, qs, wanted, k)
+	return p50, p99, err
 }

@@ -29,6 +29,10 @@ type taxonomy struct {
 	// label (after a space or hyphen), so that exact, prefix and word-prefix hits are binary searches.
 	byNorm []int32
 	words  []wordEntry
+	// text is every normalised label joined by NUL, starts[i] where label i begins in it: one
+	// strings.Index pass finds q inside words.
+	text   string
+	starts []int32
 }
 
 type wordEntry struct {
@@ -103,6 +107,14 @@ func (t *taxonomy) load(skills []models.Skill) {
 			}
 		}
 	}
+	var text strings.Builder
+	t.starts = make([]int32, len(t.labels))
+	for i, l := range t.labels {
+		t.starts[i] = int32(text.Len())
+		text.WriteString(l.norm)
+		text.WriteByte(0)
+	}
+	t.text = text.String()
 	sort.Slice(t.byNorm, func(a, b int) bool { return t.labels[t.byNorm[a]].norm < t.labels[t.byNorm[b]].norm })
 	sort.Slice(t.words, func(a, b int) bool { return t.words[a].suffix < t.words[b].suffix })
 }
@@ -131,39 +143,55 @@ func (t *taxonomy) search(q, domain string, limit int) []models.Skill {
 	type hit struct {
 		skill, rank, length int
 	}
-	best := map[int]hit{}
-	for _, l := range t.labels {
-		s := &t.skills[l.skill]
-		if domain != "" && s.Domain != domain {
-			continue
-		}
-		rank := -1
-		switch {
-		case nq == "":
-			rank = 4
-		case l.norm == nq:
-			rank = 0
-		case strings.HasPrefix(l.norm, nq):
-			rank = 1
-		case strings.Contains(l.norm, " "+nq) || strings.Contains(l.norm, "-"+nq):
-			rank = 2
-		case strings.Contains(l.norm, nq):
-			rank = 3
-		default:
-			continue
+	// best[skill] is 1 + the index of the skill's best hit in hits.
+	best := make([]int32, len(t.skills))
+	var hits []hit
+	consider := func(li, rank int) {
+		l := &t.labels[li]
+		if domain != "" && t.skills[l.skill].Domain != domain {
+			return
 		}
 		rank *= 2
 		if !l.pref {
 			rank++
 		}
 		h := hit{l.skill, rank, len(l.norm)}
-		if old, ok := best[l.skill]; !ok || h.rank < old.rank || (h.rank == old.rank && h.length < old.length) {
-			best[l.skill] = h
+		if b := best[l.skill]; b == 0 {
+			hits = append(hits, h)
+			best[l.skill] = int32(len(hits))
+		} else if old := hits[b-1]; h.rank < old.rank || (h.rank == old.rank && h.length < old.length) {
+			hits[b-1] = h
 		}
 	}
-	hits := make([]hit, 0, len(best))
-	for _, h := range best {
-		hits = append(hits, h)
+	if nq == "" {
+		for li := range t.labels {
+			consider(li, 4)
+		}
+	} else {
+		lo := sort.Search(len(t.byNorm), func(i int) bool { return t.labels[t.byNorm[i]].norm >= nq })
+		for i := lo; i < len(t.byNorm) && strings.HasPrefix(t.labels[t.byNorm[i]].norm, nq); i++ {
+			if li := int(t.byNorm[i]); t.labels[li].norm == nq {
+				consider(li, 0)
+			} else {
+				consider(li, 1)
+			}
+		}
+		lo = sort.Search(len(t.words), func(i int) bool { return t.words[i].suffix >= nq })
+		for i := lo; i < len(t.words) && strings.HasPrefix(t.words[i].suffix, nq); i++ {
+			consider(int(t.words[i].label), 2)
+		}
+		// q inside a word ranks below every hit above: scan for it only when they leave room.
+		if len(hits) < limit && !strings.ContainsRune(nq, 0) {
+			for pos := 0; pos < len(t.text); {
+				k := strings.Index(t.text[pos:], nq)
+				if k < 0 {
+					break
+				}
+				li := sort.Search(len(t.starts), func(i int) bool { return int(t.starts[i]) > pos+k }) - 1
+				consider(li, 3)
+				pos = int(t.starts[li]) + len(t.labels[li].norm) + 1
+			}
+		}
 	}
 	sort.Slice(hits, func(i, j int) bool {
 		a, b := hits[i], hits[j]

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/crossover-cci/crossover/models"
@@ -54,7 +56,7 @@ func TestSkillSearchAfterESCOImport(t *testing.T) {
 		t.Fatalf("q=machine: first hit %v, want machine-learning (%s)", first["slug"], r.Raw)
 	}
 	// ESCO skills are searchable, accent- and case-insensitively, and say where they come from.
-	r = e.call("GET", "/api/v1/skills?q=CHOR%C3%89OGRAPHIE&limit=100", nil, "")
+	r = e.call("GET", "/api/v1/skills?q=CHOR%C3%89OGRAPHY&limit=100", nil, "")
 	found := false
 	for _, it := range r.JSON["items"].([]any) {
 		if it.(map[string]any)["source"] == "esco" {
@@ -62,7 +64,7 @@ func TestSkillSearchAfterESCOImport(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("no ESCO skill for q=CHORÉOGRAPHIE: %s", r.Raw)
+		t.Errorf("no ESCO skill for q=CHORÉOGRAPHY: %s", r.Raw)
 	}
 }
 
@@ -97,7 +99,7 @@ func enrichedTaxonomy(b *testing.B) *taxonomy {
 func BenchmarkSkillSearch(b *testing.B) {
 	t := enrichedTaxonomy(b)
 	b.Logf("%d skills, %d labels", len(t.skills), len(t.labels))
-	for _, q := range []string{"m", "machine", "music prod", "chorégraphie", "data visualisation"} {
+	for _, q := range []string{"m", "machine", "music prod", "CHORÉOGRAPHY", "data visualisation"} {
 		b.Run(fmt.Sprintf("q=%s", q), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -106,5 +108,90 @@ func BenchmarkSkillSearch(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// naiveSearch is the ranking rule written as a plain scan, to check the indexed search against.
+func naiveSearch(t *taxonomy, q, domain string, limit int) []string {
+	nq := models.NormalizeLabel(q)
+	type hit struct{ skill, rank, length int }
+	best := map[int]hit{}
+	for _, l := range t.labels {
+		if domain != "" && t.skills[l.skill].Domain != domain {
+			continue
+		}
+		rank := 0
+		switch {
+		case nq == "":
+			rank = 4
+		case l.norm == nq:
+			rank = 0
+		case strings.HasPrefix(l.norm, nq):
+			rank = 1
+		case strings.Contains(l.norm, " "+nq) || strings.Contains(l.norm, "-"+nq):
+			rank = 2
+		case strings.Contains(l.norm, nq):
+			rank = 3
+		default:
+			continue
+		}
+		rank *= 2
+		if !l.pref {
+			rank++
+		}
+		h := hit{l.skill, rank, len(l.norm)}
+		if old, ok := best[l.skill]; !ok || h.rank < old.rank || (h.rank == old.rank && h.length < old.length) {
+			best[l.skill] = h
+		}
+	}
+	var hits []hit
+	for _, h := range best {
+		hits = append(hits, h)
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+		if ea, eb := t.skills[a.skill].Source == "esco", t.skills[b.skill].Source == "esco"; ea != eb {
+			return eb
+		}
+		if a.length != b.length {
+			return a.length < b.length
+		}
+		return t.skills[a.skill].Slug < t.skills[b.skill].Slug
+	})
+	var out []string
+	for i := 0; i < len(hits) && i < limit; i++ {
+		out = append(out, t.skills[hits[i].skill].Slug)
+	}
+	return out
+}
+
+// TestSkillSearchIndexed: the indexed search ranks exactly as a plain scan of every label does.
+func TestSkillSearchIndexed(t *testing.T) {
+	curated, err := seeds.Taxonomy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	skills := make([]models.Skill, len(curated))
+	for i, s := range curated {
+		skills[i] = models.Skill{Slug: s.Slug, Label: s.Label, Domain: s.Domain, Parent: s.Parent, AltLabels: s.AltLabels, Source: "curated"}
+	}
+	skills[3].Source = "esco"
+	tax := newTaxonomy(nil)
+	tax.load(skills)
+	for _, q := range []string{"", "m", "ma", "machine", "Machine Learning", "learn", "arn", "music prod", "-", " ", "é", "DATA", "vision", "zzz", "sound design", "ai"} {
+		for _, domain := range []string{"", "ai", "cci"} {
+			for _, limit := range []int{1, 5, 20, 100} {
+				var got []string
+				for _, s := range tax.search(q, domain, limit) {
+					got = append(got, s.Slug)
+				}
+				if want := naiveSearch(tax, q, domain, limit); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("q=%q domain=%q limit=%d:\n got %v\nwant %v", q, domain, limit, got, want)
+				}
+			}
+		}
 	}
 }
