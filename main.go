@@ -49,6 +49,8 @@ Commands:
   import-esco    PATH [PATH]: merge an ESCO CSV package (zip, zip + relations zip, or folder) into the taxonomy
   user           promote EMAIL --role admin|intermediary|member
   bench          engine | quality: measure the matching engine (see docs/PERFORMANCE.md)
+  healthcheck    GET /healthz on 127.0.0.1 and the port of CROSSOVER_ADDR; exit 0 when it answers 200
+                 (the container HEALTHCHECK: distroless has no curl) (--addr, --path)
   version        print the version
   help           this text
 
@@ -80,6 +82,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return cmdBench(ctx, cfg, rest, stdout)
 	case "import-esco":
 		return cmdImportESCO(ctx, cfg, rest, stdout)
+	case "healthcheck":
+		return cmdHealthcheck(ctx, cfg, rest, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "crossover", version)
 		return nil
