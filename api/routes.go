@@ -20,9 +20,12 @@ func (s *Server) routes(a *auth) {
 	v1 := e.Group("/api/v1")
 
 	// Public.
+	e.GET("/api/openapi.json", s.openapi())
 	v1.GET("/info", s.info)
 	v1.GET("/skills", s.listSkills)
 	v1.GET("/sectors", s.listSectors)
+	v1.GET("/funding", s.listFunding)
+	v1.GET("/funding/:id", s.getFunding)
 	v1.POST("/auth/register", a.register)
 	v1.POST("/auth/login", a.login)
 	v1.POST("/auth/refresh", a.refresh)
@@ -58,10 +61,19 @@ func (s *Server) routes(a *auth) {
 	v1.GET("/notifications", s.listNotifications, in)
 	v1.POST("/notifications/read-all", s.readAllNotifications, in)
 	v1.POST("/notifications/:id/read", s.readNotification, in)
+	v1.POST("/actors/:id/claim", s.claimActor, in)
+
+	// Intermediaries and admins edit the funding catalogue.
+	editor := requireRole(models.RoleIntermediary, models.RoleAdmin)
+	v1.POST("/funding", s.createFunding, in, editor)
+	v1.PATCH("/funding/:id", s.patchFunding, in, editor)
 
 	// Admins.
 	admin := requireRole(models.RoleAdmin)
 	v1.PUT("/users/:id/role", s.setRole, in, admin)
+	v1.GET("/claims", s.listClaims, in, admin)
+	v1.POST("/claims/:id/approve", s.approveClaim, in, admin)
+	v1.POST("/claims/:id/reject", s.rejectClaim, in, admin)
 
 	// Unknown /api paths answer the JSON 404; everything else is the web UI.
 	e.Any("/api/*", func(c echo.Context) error { return echo.ErrNotFound })

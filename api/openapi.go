@@ -1,0 +1,413 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The OpenAPI 3.1 document is written by hand, as Go data: one apiOp per route, next to the schemas
+// the handlers answer with. TestOpenAPICoversEveryRoute walks echo's route table and fails on any
+// route missing here, so a new route cannot ship undocumented.
+
+// apiOp describes one operation.
+type apiOp struct {
+	Method, Path string // echo's path syntax (":id") is accepted and converted
+	Tag, Summary string
+	Desc         string
+	Auth         string   // "" public, "bearer" signed in
+	Roles        []string // roles allowed beyond "any signed-in user" (documentation only)
+	Query        []qparam
+	Body         any // schema ($ref name or inline map); nil for none
+	BodyType     string
+	Status       int // success status
+	Resp         any // success schema; nil for no body
+	RespType     string
+	Errors       []int
+}
+
+type qparam struct {
+	Name, Desc string
+	Schema     map[string]any
+	Required   bool
+}
+
+func qs(name, desc string, enum ...string) qparam {
+	s := map[string]any{"type": "string"}
+	if len(enum) > 0 {
+		s["enum"] = enum
+	}
+	return qparam{Name: name, Desc: desc, Schema: s}
+}
+
+func qi(name, desc string, min, max int) qparam {
+	return qparam{Name: name, Desc: desc, Schema: map[string]any{"type": "integer", "minimum": min, "maximum": max}}
+}
+
+func qb(name, desc string) qparam {
+	return qparam{Name: name, Desc: desc, Schema: map[string]any{"type": "boolean"}}
+}
+
+// ref points at a component schema.
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+
+func arr(items any) map[string]any { return map[string]any{"type": "array", "items": items} }
+
+func obj(props map[string]any, required ...string) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+func str(desc string, enum ...string) map[string]any {
+	s := map[string]any{"type": "string"}
+	if desc != "" {
+		s["description"] = desc
+	}
+	if len(enum) > 0 {
+		s["enum"] = enum
+	}
+	return s
+}
+
+func nullable(typ string) map[string]any { return map[string]any{"type": []any{typ, "null"}} }
+
+var (
+	tString   = map[string]any{"type": "string"}
+	tInt      = map[string]any{"type": "integer"}
+	tNum      = map[string]any{"type": "number"}
+	tBool     = map[string]any{"type": "boolean"}
+	tTime     = map[string]any{"type": "string", "format": "date-time"}
+	tTimeNull = map[string]any{"type": []any{"string", "null"}, "format": "date-time"}
+	tStrings  = arr(map[string]any{"type": "string"})
+	tAnyObj   = map[string]any{"type": "object", "additionalProperties": true}
+)
+
+// page wraps a schema in the list envelope {items, next_cursor}.
+func page(item any) map[string]any {
+	return obj(map[string]any{"items": arr(item), "next_cursor": nullable("string")}, "items")
+}
+
+func items(item any) map[string]any { return obj(map[string]any{"items": arr(item)}, "items") }
+
+var (
+	pLimit  = qi("limit", "page size", 1, 100)
+	pCursor = qs("cursor", "next_cursor of the previous page")
+)
+
+// apiOps lists every operation of the API. Keep it in the order of routes.go.
+func apiOps() []apiOp {
+	return []apiOp{
+		// Operations.
+		{Method: "GET", Path: "/healthz", Tag: "operations", Summary: "Liveness: 200 while the process lives", Resp: obj(map[string]any{"status": str("", "ok")})},
+		{Method: "GET", Path: "/readyz", Tag: "operations", Summary: "Readiness: 200 when the database answers and the matching index is loaded", Resp: obj(map[string]any{"status": str("", "ready")}), Errors: []int{503}},
+		{Method: "GET", Path: "/metrics", Tag: "operations", Summary: "Prometheus metrics", Resp: tString, RespType: "text/plain"},
+		{Method: "GET", Path: "/api/openapi.json", Tag: "operations", Summary: "This document (OpenAPI 3.1)", Resp: tAnyObj},
+
+		// Public.
+		{Method: "GET", Path: "/api/v1/info", Tag: "operations", Summary: "Name, version and database of the running server",
+			Resp: obj(map[string]any{"name": tString, "version": tString, "database": str("", "postgres", "sqlite")})},
+		{Method: "GET", Path: "/api/v1/skills", Tag: "taxonomy", Summary: "Search the skills taxonomy (autocomplete)",
+			Query: []qparam{qs("q", "label prefix or word (case and accent insensitive)"), qs("domain", "", "ai", "cci", "transversal"), pLimit},
+			Resp:  items(ref("Skill")), Errors: []int{422}},
+		{Method: "GET", Path: "/api/v1/sectors", Tag: "taxonomy", Summary: "The cultural and creative sectors with their NACE codes", Resp: items(ref("Sector"))},
+		{Method: "POST", Path: "/api/v1/auth/register", Tag: "auth", Summary: "Create an account (role member) and sign in",
+			Body: ref("RegisterRequest"), Status: 201, Resp: ref("Tokens"), Errors: []int{400, 409, 422, 429}},
+		{Method: "POST", Path: "/api/v1/auth/login", Tag: "auth", Summary: "Sign in with e-mail and password",
+			Body: ref("LoginRequest"), Resp: ref("Tokens"), Errors: []int{400, 401, 429}},
+		{Method: "POST", Path: "/api/v1/auth/refresh", Tag: "auth", Summary: "Trade a refresh token for a new pair; the old one is spent (reuse revokes its family)",
+			Body: obj(map[string]any{"refresh_token": tString}, "refresh_token"), Resp: ref("Tokens"), Errors: []int{400, 401}},
+
+		// Signed in.
+		{Method: "POST", Path: "/api/v1/auth/logout", Tag: "auth", Auth: "bearer", Summary: "Revoke the caller's refresh family", Status: 204,
+			Body: obj(map[string]any{"refresh_token": tString})},
+		{Method: "POST", Path: "/api/v1/auth/password", Tag: "auth", Auth: "bearer", Summary: "Change the password (ends every other session)",
+			Body: obj(map[string]any{"current_password": tString, "new_password": tString}, "current_password", "new_password"), Resp: ref("Tokens"), Errors: []int{400, 422, 429}},
+		{Method: "GET", Path: "/api/v1/me", Tag: "account", Auth: "bearer", Summary: "The caller's account and consents",
+			Resp: obj(map[string]any{"user": ref("User"), "consents": arr(ref("Consent"))}, "user")},
+		{Method: "PATCH", Path: "/api/v1/me", Tag: "account", Auth: "bearer", Summary: "Change settings: name, pause matching, digest, open-data consent (applies to all the caller's actors)",
+			Body: ref("SettingsRequest"), Resp: obj(map[string]any{"user": ref("User")}, "user"), Errors: []int{400, 422}},
+		{Method: "GET", Path: "/api/v1/me/export", Tag: "account", Auth: "bearer", Summary: "Everything stored about the caller (GDPR Art. 15 and 20)", Resp: tAnyObj},
+		{Method: "DELETE", Path: "/api/v1/me", Tag: "account", Auth: "bearer", Summary: "Erase the account and every actor it owns", Status: 204},
+
+		{Method: "POST", Path: "/api/v1/actors", Tag: "actors", Auth: "bearer", Summary: "Create a profile; the caller becomes its owner",
+			Body: ref("ActorInput"), Status: 201, Resp: ref("Actor"), Errors: []int{400, 422}},
+		{Method: "GET", Path: "/api/v1/actors", Tag: "actors", Auth: "bearer", Summary: "List visible profiles",
+			Query: []qparam{qs("kind", "", "cci", "ai", "intermediary"), qs("sector", "sector slug"), qs("skill", "skill slug (matches the skill and its descendants)"),
+				qs("country", "ISO 3166-1 alpha-2"), qs("language", "ISO 639-1"), qs("q", "text in name or bio"), qs("owner", "only the caller's actors", "me"), pLimit, pCursor},
+			Resp: page(ref("Actor")), Errors: []int{422}},
+		{Method: "GET", Path: "/api/v1/actors/:id", Tag: "actors", Auth: "bearer", Summary: "One profile (contact only for the owner, admins and connected counterparts)", Resp: ref("Actor")},
+		{Method: "PATCH", Path: "/api/v1/actors/:id", Tag: "actors", Auth: "bearer", Summary: "Change a profile (owner or admin); needs version in the body or If-Match; stale → 409",
+			Body: ref("ActorInput"), Resp: ref("Actor"), Errors: []int{400, 403, 409, 422}},
+		{Method: "DELETE", Path: "/api/v1/actors/:id", Tag: "actors", Auth: "bearer", Summary: "Delete a profile (owner or admin)", Status: 204, Errors: []int{403}},
+		{Method: "GET", Path: "/api/v1/actors/:id/matches", Tag: "matching", Auth: "bearer", Summary: "Ranked partners with reasons in both directions (owner, intermediary or admin); never contact",
+			Query: []qparam{qs("kind", "", "ai", "cci", "intermediary"), qi("limit", "", 1, 50), qs("country", ""), qs("sector", ""), qb("remote", ""), qb("explain", "include reasons (default true)")},
+			Resp:  items(ref("Match")), Errors: []int{403, 422, 503}},
+		{Method: "POST", Path: "/api/v1/actors/:id/feedback", Tag: "matching", Auth: "bearer", Summary: "Say not_interested, met_before or saved about a suggested partner",
+			Body: obj(map[string]any{"target_id": tString, "verdict": str("", "not_interested", "met_before", "saved")}, "target_id", "verdict"), Status: 201, Resp: ref("Feedback"), Errors: []int{403, 422}},
+		{Method: "GET", Path: "/api/v1/actors/:id/feedback", Tag: "matching", Auth: "bearer", Summary: "An actor's verdicts on suggested partners", Resp: items(ref("Feedback")), Errors: []int{403}},
+		{Method: "DELETE", Path: "/api/v1/actors/:id/feedback/:target", Tag: "matching", Auth: "bearer", Summary: "Withdraw a verdict",
+			Query: []qparam{qs("verdict", "default not_interested", "not_interested", "met_before", "saved")}, Status: 204, Errors: []int{403}},
+
+		{Method: "POST", Path: "/api/v1/introductions", Tag: "introductions", Auth: "bearer", Summary: "Request an introduction (direct: caller owns from_actor_id) or propose one (brokered: caller owns the intermediary)",
+			Body: ref("IntroductionRequest"), Status: 201, Resp: ref("Introduction"), Errors: []int{400, 403, 409, 422, 429}},
+		{Method: "GET", Path: "/api/v1/introductions", Tag: "introductions", Auth: "bearer", Summary: "The caller's introductions",
+			Query: []qparam{qs("box", "", "received", "sent", "brokered"), qs("status", "", "pending", "connected", "declined", "withdrawn", "expired"), pLimit, pCursor},
+			Resp:  page(ref("Introduction")), Errors: []int{422}},
+		{Method: "GET", Path: "/api/v1/introductions/:id", Tag: "introductions", Auth: "bearer", Summary: "One introduction (404 to anyone not in it)", Resp: ref("Introduction")},
+		{Method: "POST", Path: "/api/v1/introductions/:id/accept", Tag: "introductions", Auth: "bearer", Summary: "Accept; connected once every party accepted (contact then shown to the other side)",
+			Body: obj(map[string]any{"share_contact_with_broker": tBool}), Resp: ref("Introduction"), Errors: []int{409}},
+		{Method: "POST", Path: "/api/v1/introductions/:id/decline", Tag: "introductions", Auth: "bearer", Summary: "Decline with an optional reason and note",
+			Body: obj(map[string]any{"reason": str("", "not_relevant", "no_capacity", "timing", "other"), "note": tString}), Resp: ref("Introduction"), Errors: []int{409, 422}},
+		{Method: "POST", Path: "/api/v1/introductions/:id/withdraw", Tag: "introductions", Auth: "bearer", Summary: "Withdraw a pending introduction (requester or broker)", Resp: ref("Introduction"), Errors: []int{409}},
+		{Method: "POST", Path: "/api/v1/introductions/:id/outcome", Tag: "introductions", Auth: "bearer", Summary: "Answer what came of a connected introduction",
+			Body: obj(map[string]any{"stage": str("", "30d", "6m"), "answer": str("", "no_contact", "talking", "collaborating", "agreement")}, "stage", "answer"), Resp: ref("Introduction"), Errors: []int{409, 422}},
+		{Method: "GET", Path: "/api/v1/brokerage/dashboard", Tag: "introductions", Auth: "bearer", Summary: "An intermediary's brokerage figures (owner of the intermediary actor)",
+			Query: []qparam{{Name: "actor", Desc: "the intermediary actor's id", Schema: tString, Required: true}},
+			Resp:  obj(map[string]any{"actor_id": tString, "name": tString, "figures": ref("BrokerStats")}), Errors: []int{403, 422}},
+		{Method: "GET", Path: "/api/v1/notifications", Tag: "notifications", Auth: "bearer", Summary: "The caller's notifications, newest first, with the unread count",
+			Query: []qparam{qb("unread", "only unread ones"), pLimit, pCursor},
+			Resp:  obj(map[string]any{"items": arr(ref("Notification")), "next_cursor": nullable("string"), "unread": tInt}, "items")},
+		{Method: "POST", Path: "/api/v1/notifications/read-all", Tag: "notifications", Auth: "bearer", Summary: "Mark every notification read", Resp: obj(map[string]any{"marked": tInt, "unread": tInt})},
+		{Method: "POST", Path: "/api/v1/notifications/:id/read", Tag: "notifications", Auth: "bearer", Summary: "Mark one notification read", Status: 204},
+
+		// Funding (contract §Matching).
+		{Method: "GET", Path: "/api/v1/funding", Tag: "funding", Auth: "bearer", Summary: "Funding instruments", Query: []qparam{qs("status", "", "open", "closed", "reference"), pLimit, pCursor}, Resp: page(ref("Instrument"))},
+		{Method: "GET", Path: "/api/v1/funding/:id", Tag: "funding", Auth: "bearer", Summary: "One funding instrument", Resp: ref("Instrument")},
+		{Method: "GET", Path: "/api/v1/actors/:id/funding", Tag: "funding", Auth: "bearer", Summary: "Funding instruments ranked for an actor with eligibility", Query: []qparam{pLimit}, Resp: items(ref("FundingMatch"))},
+		{Method: "GET", Path: "/api/v1/funding/:id/consortium", Tag: "funding", Auth: "bearer", Summary: "Suggested consortia for an instrument around an actor",
+			Query: []qparam{{Name: "actor", Desc: "the actor at the centre", Schema: tString, Required: true}}, Resp: items(ref("Consortium"))},
+
+		// Admins.
+		{Method: "PUT", Path: "/api/v1/users/:id/role", Tag: "admin", Auth: "bearer", Roles: []string{"admin"}, Summary: "Grant or take the intermediary role (admin only)",
+			Body: obj(map[string]any{"role": str("", "member", "intermediary")}, "role"), Resp: obj(map[string]any{"user": ref("User")}), Errors: []int{403, 422}},
+	}
+}
+
+// apiSchemas are the component schemas.
+func apiSchemas() map[string]any {
+	return map[string]any{
+		"Error": obj(map[string]any{"error": obj(map[string]any{
+			"code":            str("stable snake_case code, e.g. validation_failed, not_found, conflict"),
+			"message":         str("a human sentence"),
+			"fields":          map[string]any{"type": "object", "additionalProperties": tString, "description": "only on validation errors: JSON path → what is wrong"},
+			"current_version": tInt, "current_state": tString,
+		}, "code", "message")}, "error"),
+		"User": obj(map[string]any{"id": tString, "email": tString, "display_name": tString, "role": str("", "member", "intermediary", "admin"),
+			"matching_paused": tBool, "digest_opt_out": tBool, "created_at": tTime}, "id", "email", "display_name", "role"),
+		"Consent": obj(map[string]any{"id": tString, "purpose": str("", "terms", "matching", "open_data", "digest"), "terms_version": tString, "granted": tBool, "created_at": tTime}),
+		"Tokens": obj(map[string]any{"user": ref("User"), "access_token": str("JWT, send as Authorization: Bearer"), "refresh_token": tString,
+			"token_type": str("", "Bearer"), "expires_in": map[string]any{"type": "integer", "description": "seconds"}}, "user", "access_token", "refresh_token", "expires_in"),
+		"RegisterRequest": obj(map[string]any{"email": tString, "password": str("at least 10 characters, not a common password"), "display_name": tString,
+			"accept_terms": tBool, "consent_matching": tBool}, "email", "password", "display_name"),
+		"LoginRequest":    obj(map[string]any{"email": tString, "password": tString}, "email", "password"),
+		"SettingsRequest": obj(map[string]any{"display_name": tString, "matching_paused": tBool, "digest_opt_out": tBool, "open_data": map[string]any{"type": "boolean", "description": "opt every actor of the caller in or out of the open dataset"}}),
+		"Offer":           obj(map[string]any{"skill": str("taxonomy slug"), "level": map[string]any{"type": "integer", "minimum": 1, "maximum": 4, "description": "1 awareness, 2 working, 3 advanced, 4 expert"}}, "skill", "level"),
+		"Need":            obj(map[string]any{"skill": str("taxonomy slug"), "importance": str("", "must", "nice")}, "skill", "importance"),
+		"Contact":         obj(map[string]any{"email": tString, "phone": tString}),
+		"ActorInput": obj(map[string]any{
+			"kind": str("", "cci", "ai", "intermediary"), "name": tString,
+			"org_type": str("", "freelancer", "sme", "startup", "large_company", "public_institution", "university", "research_lab", "ngo", "network"),
+			"sectors":  tStrings, "country": str("ISO 3166-1 alpha-2"), "region": tString, "languages": tStrings,
+			"offers": arr(ref("Offer")), "needs": arr(ref("Need")),
+			"collaboration_modes": arr(str("", "co-creation", "commission", "mentoring", "job-exchange", "internship", "workshop", "research")),
+			"remote":              tBool, "available": tBool, "capacity": map[string]any{"type": "integer", "minimum": 0, "maximum": 100},
+			"bio": tString, "website": tString, "contact": ref("Contact"), "focus": tString, "managed": tBool, "open_data": tBool,
+			"version": map[string]any{"type": "integer", "description": "required on PATCH (or If-Match)"},
+		}),
+		"Actor": map[string]any{"allOf": []any{ref("ActorInput"), obj(map[string]any{
+			"id": tString, "owner_id": nullable("string"), "source": str("", "user", "directory", "demo", "synthetic", "import"), "claimed": tBool,
+			"renewed_at": tTime, "created_at": tTime, "updated_at": tTime, "stale": tBool,
+			"completeness": obj(map[string]any{"percent": tInt, "missing": tStrings}),
+		}, "id", "kind", "name", "version")}},
+		"PublicActor": obj(map[string]any{"id": tString, "kind": tString, "name": tString, "org_type": tString, "sectors": tStrings, "country": tString,
+			"region": tString, "languages": tStrings, "offers": arr(ref("Offer")), "needs": arr(ref("Need")), "collaboration_modes": tStrings,
+			"remote": tBool, "available": tBool, "capacity": tInt, "bio": tString, "website": tString, "focus": tString, "updated_at": tTime}, "id", "kind", "name"),
+		"Reason": obj(map[string]any{"code": tString, "message": tString, "direction": str("", "forward", "backward", "both"), "need": tString, "offer": tString, "via": tString, "level": tInt}, "code", "message"),
+		"Match": obj(map[string]any{"actor": ref("PublicActor"), "score": map[string]any{"type": "number", "minimum": 0, "maximum": 1},
+			"forward": tNum, "backward": tNum, "reasons": arr(ref("Reason")),
+			"shared": obj(map[string]any{"languages": tStrings, "sectors": tStrings, "collaboration_modes": tStrings})}, "actor", "score", "forward", "backward", "reasons"),
+		"Feedback": obj(map[string]any{"id": tString, "actor_id": tString, "target_id": tString, "verdict": tString, "created_at": tTime}),
+		"IntroductionRequest": obj(map[string]any{"from_actor_id": tString, "to_actor_id": tString, "broker_actor_id": tString,
+			"actor_ids": arr(tString), "message": str("20 to 2000 characters"), "notes": map[string]any{"type": "object", "additionalProperties": tString}}, "message"),
+		"Party": obj(map[string]any{"actor_id": nullable("string"), "name": tString, "kind": tString, "country": tString, "role": str("", "requester", "recipient", "party"),
+			"response": str("", "pending", "accepted", "declined"), "responded_at": tTimeNull, "mine": tBool, "deleted": tBool, "note": tString,
+			"share_contact_with_broker": tBool, "contact": ref("Contact")}),
+		"Introduction": obj(map[string]any{"id": tString, "kind": str("", "direct", "brokered"), "status": str("", "pending", "connected", "declined", "withdrawn", "expired"),
+			"message": tString, "from_actor_id": tString, "to_actor_id": tString, "broker_actor_id": tString,
+			"broker":    obj(map[string]any{"actor_id": nullable("string"), "name": tString, "mine": tBool}),
+			"actor_ids": arr(nullable("string")), "parties": arr(ref("Party")), "my_roles": tStrings,
+			"decline":           obj(map[string]any{"actor_id": nullable("string"), "reason": tString, "label": tString, "note": tString, "at": tTime}),
+			"events":            arr(obj(map[string]any{"type": tString, "actor_id": nullable("string"), "reason": tString, "created_at": tTime})),
+			"outcome_questions": arr(obj(map[string]any{"stage": tString, "due_at": tTime, "actor_id": nullable("string"), "answers": tStrings})),
+			"expires_at":        tTime, "connected_at": tTimeNull, "created_at": tTime, "updated_at": tTime, "version": tInt}, "id", "kind", "status", "parties"),
+		"BrokerStats": obj(map[string]any{"proposed": tInt, "pending": tInt, "connected": tInt, "declined": tInt, "withdrawn": tInt, "expired": tInt,
+			"successful": tInt, "outcomes": map[string]any{"type": "object", "additionalProperties": tInt}}),
+		"Notification": obj(map[string]any{"id": tString, "type": tString, "title": tString, "body": tString, "link": tString, "read_at": tTimeNull, "read": tBool, "created_at": tTime}),
+		"Skill": obj(map[string]any{"slug": tString, "label": tString, "domain": str("", "ai", "cci", "transversal"), "parent": tString,
+			"esco_uri": tString, "alt_labels": tStrings, "source": tString}, "slug", "label", "domain"),
+		"Sector": obj(map[string]any{"slug": tString, "label": tString, "nace": tStrings, "nace_version": tString}, "slug", "label"),
+		"Instrument": obj(map[string]any{"id": tString, "slug": tString, "name": tString, "managing_body": tString,
+			"type": str("", "grant", "cascade", "equity", "guarantee", "tax", "prize", "service"), "summary": tString,
+			"amount_min": nullable("integer"), "amount_max": nullable("integer"), "currency": tString, "deadline": nullable("string"),
+			"status": str("", "open", "closed", "reference"), "source_url": tString, "skills": tStrings, "sectors": tStrings}, "id", "name"),
+		"FundingMatch": obj(map[string]any{"instrument": ref("Instrument"), "score": tNum, "eligibility": str("", "eligible", "with_partners", "ineligible"),
+			"reasons": arr(ref("Reason")), "missing": tStrings}, "instrument", "score", "eligibility"),
+		"Consortium": obj(map[string]any{"members": arr(ref("PublicActor")), "coverage": tNum, "gaps": tStrings}),
+	}
+}
+
+// standard error responses.
+var errorNames = map[int]string{400: "BadRequest", 401: "Unauthenticated", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
+	413: "TooLarge", 415: "UnsupportedMediaType", 422: "ValidationFailed", 429: "RateLimited", 503: "Unavailable"}
+
+var errorText = map[int]string{400: "Malformed request", 401: "No valid access token", 403: "The caller may not do this",
+	404: "Not found (also for things the caller may not know exist)", 409: "Conflict or stale version", 413: "Body too large",
+	415: "Wrong content type", 422: "Validation failed: see error.fields", 429: "Rate limited: see Retry-After", 503: "Not ready"}
+
+var pathParamRe = regexp.MustCompile(`:([A-Za-z_][A-Za-z0-9_]*)`)
+
+// openAPIPath turns echo's ":id" into OpenAPI's "{id}".
+func openAPIPath(p string) string { return pathParamRe.ReplaceAllString(p, "{$1}") }
+
+// buildOpenAPI assembles the document from apiOps and apiSchemas.
+func buildOpenAPI(version string) map[string]any {
+	paths := map[string]any{}
+	for _, op := range apiOps() {
+		p := openAPIPath(op.Path)
+		item, _ := paths[p].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[p] = item
+		}
+		var params []any
+		for _, m := range pathParamRe.FindAllStringSubmatch(op.Path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": tString})
+		}
+		for _, q := range op.Query {
+			qp := map[string]any{"name": q.Name, "in": "query", "schema": q.Schema}
+			if q.Desc != "" {
+				qp["description"] = q.Desc
+			}
+			if q.Required {
+				qp["required"] = true
+			}
+			params = append(params, qp)
+		}
+		o := map[string]any{"summary": op.Summary, "tags": []any{op.Tag},
+			"operationId": operationID(op.Method, p)}
+		desc := op.Desc
+		if len(op.Roles) > 0 {
+			desc = strings.TrimSpace(desc + " Roles: " + strings.Join(op.Roles, ", ") + ".")
+		}
+		if desc != "" {
+			o["description"] = desc
+		}
+		if params != nil {
+			o["parameters"] = params
+		}
+		if op.Body != nil {
+			ct := op.BodyType
+			if ct == "" {
+				ct = "application/json"
+			}
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{ct: map[string]any{"schema": op.Body}}}
+		}
+		status := op.Status
+		if status == 0 {
+			status = 200
+		}
+		ok := map[string]any{"description": http.StatusText(status)}
+		if op.Resp != nil {
+			ct := op.RespType
+			if ct == "" {
+				ct = "application/json"
+			}
+			ok["content"] = map[string]any{ct: map[string]any{"schema": op.Resp}}
+		}
+		responses := map[string]any{itoa(status): ok}
+		errs := append([]int{}, op.Errors...)
+		if op.Auth != "" {
+			errs = append(errs, 401)
+			o["security"] = []any{map[string]any{"bearerAuth": []any{}}}
+		}
+		if strings.Contains(op.Path, ":") {
+			errs = append(errs, 404)
+		}
+		for _, code := range errs {
+			responses[itoa(code)] = map[string]any{"$ref": "#/components/responses/" + errorNames[code]}
+		}
+		o["responses"] = responses
+		item[strings.ToLower(op.Method)] = o
+	}
+	responses := map[string]any{}
+	for code, name := range errorNames {
+		responses[name] = map[string]any{"description": errorText[code],
+			"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "Crossover API",
+			"version":     version,
+			"summary":     "AI-skills matchmaking for Europe's cultural and creative industries",
+			"description": "Every error is JSON {\"error\": {\"code\", \"message\", \"fields\"}}. Authenticate with `Authorization: Bearer <access_token>` from /api/v1/auth/login. See docs/API.md for curl examples.",
+			"license":     map[string]any{"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+		},
+		"servers": []any{map[string]any{"url": "/"}},
+		"tags": []any{
+			map[string]any{"name": "auth"}, map[string]any{"name": "account"}, map[string]any{"name": "actors"},
+			map[string]any{"name": "matching"}, map[string]any{"name": "introductions"}, map[string]any{"name": "notifications"},
+			map[string]any{"name": "funding"}, map[string]any{"name": "taxonomy"}, map[string]any{"name": "admin"},
+			map[string]any{"name": "operations"},
+		},
+		"paths": paths,
+		"components": map[string]any{
+			"schemas":         apiSchemas(),
+			"responses":       responses,
+			"securitySchemes": map[string]any{"bearerAuth": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+		},
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// operationID is a stable camel-case id such as getApiV1ActorsIdMatches.
+func operationID(method, path string) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(method))
+	for _, part := range strings.FieldsFunc(path, func(r rune) bool { return r == '/' || r == '{' || r == '}' || r == '-' || r == '.' || r == '_' }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+// openapi serves the document, rendered once per server on first use.
+func (s *Server) openapi() echo.HandlerFunc {
+	var once sync.Once
+	var body []byte
+	return func(c echo.Context) error {
+		once.Do(func() { body, _ = json.Marshal(buildOpenAPI(s.version)) })
+		c.Response().Header().Set("Cache-Control", "public, max-age=300")
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
+	}
+}
+
+// documentedOps lists "METHOD /path" of every operation in the document, sorted (tests and tools).
+func documentedOps(doc map[string]any) []string {
+	var out []string
+	for p, item := range doc["paths"].(map[string]any) {
+		for m := range item.(map[string]any) {
+			out = append(out, strings.ToUpper(m)+" "+p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
