@@ -1,0 +1,24 @@
+import { describe, it, expect } from 'vitest';
+import { explain } from './errors';
+import { ApiError, NetworkError } from './api';
+import { i18n } from './i18n.svelte';
+
+describe('explain', () => {
+  it('translates known codes and keeps the fields', () => {
+    i18n.set('fr');
+    const s = explain(new ApiError(401, 'invalid_credentials', 'The e-mail or the password is wrong.'));
+    expect(s.message).toBe('L’adresse e-mail ou le mot de passe est incorrect.');
+    i18n.set('en');
+  });
+  it('falls back to the server message, then to the status', () => {
+    expect(explain(new ApiError(409, 'conflict', 'This profile changed.')).message).toBe('This profile changed.');
+    expect(explain(new ApiError(502, 'http_502', '')).message).toBe('The server is not reachable right now.');
+    expect(explain(new ApiError(418, 'http_418', '')).message).toBe('Something went wrong. Please try again.');
+  });
+  it('adds the wait on 429', () => {
+    expect(explain(new ApiError(429, 'too_many', '', {}, 30)).message).toContain('30 seconds');
+  });
+  it('says a network failure keeps the input', () => {
+    expect(explain(new NetworkError()).message).toContain('what you typed is still here');
+  });
+});
