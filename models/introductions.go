@@ -476,14 +476,15 @@ func (s *Store) checkLimits(ctx context.Context, sender, pair string, l IntroLim
 	if open > 0 {
 		return openPair()
 	}
-	var last struct{ At *time.Time }
-	if err := db.Model(&Introduction{}).Select("MAX(updated_at) AS at").Where("pair_key = ? AND status = ?", pair, IntroDeclined).Scan(&last).Error; err != nil {
+	var last []Introduction
+	if err := db.Where("pair_key = ? AND status = ?", pair, IntroDeclined).Order("updated_at DESC").Limit(1).Find(&last).Error; err != nil {
 		return err
 	}
-	if last.At != nil && now.Before(last.At.Add(l.DeclineCooldown)) {
-		until := last.At.Add(l.DeclineCooldown).UTC()
+	if len(last) == 1 && now.Before(last[0].UpdatedAt.Add(l.DeclineCooldown)) {
+		at := last[0].UpdatedAt.UTC()
+		until := at.Add(l.DeclineCooldown)
 		return &LimitError{Code: "recently_declined", Until: &until,
-			Message: fmt.Sprintf("An introduction between these two was declined on %s; it can be requested again from %s.", last.At.UTC().Format("2006-01-02"), until.Format("2006-01-02"))}
+			Message: fmt.Sprintf("An introduction between these two was declined on %s; it can be requested again from %s.", at.Format("2006-01-02"), until.Format("2006-01-02"))}
 	}
 	sent := func() *gorm.DB {
 		return s.conn(ctx).Model(&Introduction{}).Where("(broker_actor_id = ? OR (broker_actor_id IS NULL AND EXISTS (SELECT 1 FROM introduction_parties p WHERE p.introduction_id = introductions.id AND p.actor_id = ? AND p.role = ?)))", sender, sender, RoleRequester)
