@@ -73,6 +73,7 @@ func NewServer(d Deps) (*Server, error) {
 	s := &Server{e: echo.New(), store: d.Store, log: d.Log, version: d.Version, registry: d.Registry, now: d.Now,
 		codes: d.Codes, taxonomy: newTaxonomy(d.Store)}
 	s.metrics = newHTTPMetrics(d.Registry)
+	registerStoreMetrics(d.Registry, d.Store, d.Log)
 	s.introLimits = d.IntroLimits
 	if s.introLimits == (models.IntroLimits{}) {
 		s.introLimits = models.DefaultIntroLimits
