@@ -125,7 +125,7 @@ func (ix *Index) needReasons(rs []Reason, needs, offers []uint32, dir string) []
 		default:
 			parent := ix.tree.slugs[ix.tree.parent[node]]
 			r.Code, r.Via = CodeNeedSibling, parent
-			r.Message = fmt.Sprintf("%s offer %s at %s level, close to %s (both %s), which %s need (%s).", they, label(offer), levelNames[lvl-1], label(need), label(parent), their, importance)
+			r.Message = fmt.Sprintf("%s offer %s at %s level, close to %s (both under %s), which %s need (%s).", they, label(offer), levelNames[lvl-1], label(need), label(parent), their, importance)
 		}
 		rs = append(rs, r)
 	}

@@ -130,14 +130,31 @@ func plant(actors []Actor, pairs int, r *rand.Rand, skills []Skill) ([]Actor, []
 		}
 		a := base(p.a, KindCCI, c)
 		b := base(p.b, KindAI, c)
+		if r.IntN(10) < 4 {
+			// A partner abroad: they meet in English, remotely.
+			b = base(p.b, KindAI, r.IntN(len(syntheticCountries)))
+			a.Languages = append(a.Languages, "en")
+			b.Languages = append(b.Languages, "en")
+		}
 		a.Sectors, b.Sectors = []string{sector}, []string{sector}
+		// Not a perfect fit either: levels from working to expert, and the nice-to-have need is
+		// sometimes covered only by a neighbouring skill.
 		for j, s := range aNeeds {
 			a.Needs = append(a.Needs, Need{Skill: s.Slug, Must: j < 2})
-			b.Offers = append(b.Offers, Offer{Skill: s.Slug, Level: 3 + r.IntN(2)})
+			offer := s.Slug
+			if j == 2 && r.IntN(10) < 3 {
+				for _, sib := range leaves["ai"] {
+					if sib.Parent == s.Parent && sib.Slug != s.Slug {
+						offer = sib.Slug
+						break
+					}
+				}
+			}
+			b.Offers = append(b.Offers, Offer{Skill: offer, Level: 2 + r.IntN(3)})
 		}
 		for _, s := range bNeeds {
 			b.Needs = append(b.Needs, Need{Skill: s.Slug, Must: true})
-			a.Offers = append(a.Offers, Offer{Skill: s.Slug, Level: 3 + r.IntN(2)})
+			a.Offers = append(a.Offers, Offer{Skill: s.Slug, Level: 2 + r.IntN(3)})
 		}
 		avoidA := map[string]bool{}
 		for _, s := range bNeeds {
