@@ -17,7 +17,7 @@ run: build
 
 ## build: the single binary, with the web UI embedded when Node.js is available
 build: ui
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o crossover .
+	$(GO) build -ldflags "$(LDFLAGS)" -o crossover .
 
 ui:
 ifeq ($(HAVE_NODE),yes)
