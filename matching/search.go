@@ -15,8 +15,10 @@ type hit struct {
 type scratch struct {
 	mark  []uint32 // mark[slot] == epoch: never show this actor in this query
 	epoch uint32
-	fpos  []tag // by offer code (node<<2 | level-1): first forward list with that code
-	bpos  []tag // by node (noNode's at the end): backward list of that node
+	fpos  []tag     // by offer code (node<<2 | level-1): first forward list with that code
+	bpos  []tag     // by node (noNode's at the end): backward list of that node
+	bval  []valTag  // by node: what the querying actor's offers give a need of that node
+	fvals []float64 // per related offer code, per need: sim * level factor
 	tep   uint32
 	heap  []hit
 	fwd   []entry
@@ -30,13 +32,21 @@ type scratch struct {
 type tag struct {
 	ep  uint32
 	pos int32
+	idx int32 // forward: row of the code in fvals
+}
+
+// valTag is a per-node value valid while its epoch is current.
+type valTag struct {
+	ep  uint32
+	val float64
 }
 
 type entry struct {
 	ub    float64
-	need  int    // forward: which need of the querying actor
-	code  uint32 // forward: offer code; backward: needed node or noNode
-	first bool   // forward: first entry with this offer code
+	v     float64 // forward: sim * level factor
+	need  int     // forward: which need of the querying actor
+	code  uint32  // forward: offer code; backward: needed node or noNode
+	first bool    // forward: first entry with this offer code
 }
 
 type nodeBest struct {
@@ -53,10 +63,12 @@ func (sc *scratch) begin(n, nodes int) {
 	}
 	if len(sc.bpos) < nodes+1 {
 		sc.bpos = append(sc.bpos, make([]tag, nodes+1-len(sc.bpos))...)
+		sc.bval = append(sc.bval, make([]valTag, nodes+1-len(sc.bval))...)
 	}
 	sc.epoch++
 	if sc.epoch == 0 {
 		clear(sc.mark)
+		clear(sc.bval)
 		sc.epoch = 1
 	}
 	sc.heap = sc.heap[:0]
@@ -273,6 +285,9 @@ type search struct {
 	ep            uint32
 	fpos, bpos    []tag
 	tep           uint32
+	bval          []valTag
+	fvals         []float64
+	wsum          float64 // sum of the querying actor's need weights, summed as coverage does
 	noNeedPos     int
 	h             []hit
 	theta         float64 // the k-th best score once the heap is full, else -1
@@ -301,7 +316,6 @@ func (st *search) consider(s int32, fw, bw float64) {
 // partner is scored once, at its first pair in reading order: the first forward entry of any
 // of its offers and the first backward entry of any of its needs.
 func (st *search) readPairs(l []uint32, p, q int32, minF float64) {
-	t := &st.ix.tree
 	for i := 0; i < len(l); {
 		s := int32(l[i])
 		no, nn := int(l[i+1]>>8), int(l[i+1]&0xff)
@@ -327,17 +341,51 @@ func (st *search) readPairs(l []uint32, p, q int32, minF float64) {
 		if !first {
 			continue
 		}
-		fw := coverage(t, st.needs, offs)
+		fw := st.forward(offs)
 		if fw < minF {
 			continue
 		}
-		st.consider(s, fw, coverage(t, nds, st.offers))
+		st.consider(s, fw, st.backward(nds))
 	}
+}
+
+// forward is coverage(tree, A's needs, offs) from the query's tables: the same values, summed in
+// the same order, so the same bits as BruteForce.
+func (st *search) forward(offs []uint32) float64 {
+	nn := len(st.needs)
+	var sum float64
+	for i, n := range st.needs {
+		best := 0.0
+		for _, o := range offs {
+			if g := st.fpos[o]; g.ep == st.tep {
+				if v := st.fvals[int(g.idx)*nn+i]; v > best {
+					best = v
+				}
+			}
+		}
+		sum += needWeight[n&1] * best
+	}
+	return min(sum/st.wsum, 1)
+}
+
+// backward is coverage(tree, nds, A's offers) from the query's tables.
+func (st *search) backward(nds []uint32) float64 {
+	if len(nds) == 0 {
+		return NoNeedsCoverage
+	}
+	var sum, w float64
+	for _, n := range nds {
+		wt := needWeight[n&1]
+		w += wt
+		if g := st.bval[n>>1]; g.ep == st.ep {
+			sum += wt * g.val
+		}
+	}
+	return min(sum/w, 1)
 }
 
 // readNeeders streams a needPost list (querying actor without needs: forward is the same for all).
 func (st *search) readNeeders(l []uint32, q int32) {
-	t := &st.ix.tree
 	for i := 0; i < len(l); {
 		s := int32(l[i])
 		nn := int(l[i+1])
@@ -351,7 +399,7 @@ func (st *search) readNeeders(l []uint32, q int32) {
 			}
 		}
 		if first {
-			st.consider(s, NoNeedsCoverage, coverage(t, nds, st.offers))
+			st.consider(s, NoNeedsCoverage, st.backward(nds))
 		}
 	}
 }
@@ -412,7 +460,7 @@ func (ix *Index) topK(sc *scratch, ai int32, q *Query, k int) []hit {
 		wn := needWeight[n&1] / wsum
 		ix.tree.related(int32(n>>1), func(x int32, s float64) {
 			for l := range 4 {
-				sc.fwd = append(sc.fwd, entry{ub: wn * s * levelFactor[l], need: i, code: uint32(x)<<2 | uint32(l)})
+				sc.fwd = append(sc.fwd, entry{ub: wn * s * levelFactor[l], v: s * levelFactor[l], need: i, code: uint32(x)<<2 | uint32(l)})
 			}
 		})
 	}
@@ -432,18 +480,30 @@ func (ix *Index) topK(sc *scratch, ai int32, q *Query, k int) []hit {
 		fb[p] = sum
 	}
 
+	for _, nb := range sc.best {
+		sc.bval[nb.node] = valTag{ep, nb.best}
+	}
 	st := search{ix: ix, a: a, f: &f, k: k, needs: needs, offers: offers, mark: mark, ep: ep,
-		fpos: sc.fpos, bpos: sc.bpos, h: sc.heap, theta: -1}
+		fpos: sc.fpos, bpos: sc.bpos, bval: sc.bval, wsum: wsum, h: sc.heap, theta: -1}
 	for _, kind := range f.kinds {
 		st.tep = sc.nextTags()
+		rows := 0
 		for p := range sc.fwd {
 			e := &sc.fwd[p]
 			g := &sc.fpos[e.code]
 			e.first = g.ep != st.tep
 			if e.first {
-				*g = tag{st.tep, int32(p)}
+				*g = tag{st.tep, int32(p), int32(rows)}
+				rows++
 			}
 		}
+		sc.fvals = slices.Grow(sc.fvals[:0], rows*len(needs))[:rows*len(needs)]
+		clear(sc.fvals)
+		for p := range sc.fwd {
+			e := &sc.fwd[p]
+			sc.fvals[int(sc.fpos[e.code].idx)*len(needs)+e.need] = e.v
+		}
+		st.fvals = sc.fvals
 		// Backward entries: partners needing y, bound best[y]; needing nothing, NoNeedsCoverage.
 		sc.bwd = sc.bwd[:0]
 		for _, nb := range sc.best {
@@ -457,9 +517,9 @@ func (ix *Index) topK(sc *scratch, ai int32, q *Query, k int) []hit {
 		slices.SortStableFunc(sc.bwd, byBound)
 		for q, e := range sc.bwd {
 			if e.code == noNode {
-				sc.bpos[nodes] = tag{st.tep, int32(q)}
+				sc.bpos[nodes] = tag{st.tep, int32(q), 0}
 			} else {
-				sc.bpos[e.code] = tag{st.tep, int32(q)}
+				sc.bpos[e.code] = tag{st.tep, int32(q), 0}
 			}
 		}
 		bb := func(q int) float64 {
