@@ -239,3 +239,24 @@ func (s *Server) listActors(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nc})
 }
+
+// renewActor is the one-click renewal of a stale profile: the owner confirms it is still right.
+func (s *Server) renewActor(c echo.Context) error {
+	ctx := c.Request().Context()
+	a, err := s.store.Actor(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if !canEditActor(userFrom(c), a) {
+		return errForbidden("Only the owner of this profile may renew it.")
+	}
+	renewed, err := s.store.RenewActor(ctx, a.ID, s.now())
+	if err != nil {
+		return err
+	}
+	v, err := s.viewActor(c, renewed)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}

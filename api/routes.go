@@ -29,6 +29,11 @@ func (s *Server) routes(a *auth) {
 	v1.POST("/auth/register", a.register)
 	v1.POST("/auth/login", a.login)
 	v1.POST("/auth/refresh", a.refresh)
+	// The observatory: aggregated figures only, small cells suppressed.
+	v1.GET("/stats/overview", s.statsOverview)
+	v1.GET("/stats/skills", s.statsSkills)
+	v1.GET("/stats/trends", s.statsTrends)
+	v1.GET("/stats/introductions", s.statsIntroductions)
 
 	// Signed in. Middleware sits on each route, not on a group: an echo group with middleware would
 	// also catch unknown paths below it and answer 401 instead of 404.
@@ -45,6 +50,7 @@ func (s *Server) routes(a *auth) {
 	v1.GET("/actors/:id", s.getActor, in)
 	v1.PATCH("/actors/:id", s.patchActor, in)
 	v1.DELETE("/actors/:id", s.deleteActor, in)
+	v1.POST("/actors/:id/renew", s.renewActor, in)
 	v1.GET("/actors/:id/matches", s.matches, in)
 	v1.POST("/actors/:id/feedback", s.feedback, in)
 	v1.GET("/actors/:id/feedback", s.listFeedback, in)

@@ -66,6 +66,7 @@ type Actor struct {
 	OpenData     bool       `json:"open_data"`
 	HiddenAt     *time.Time `json:"-"`
 	RenewedAt    time.Time  `json:"renewed_at"`
+	StaleSince   *time.Time `gorm:"column:stale_notified_at" json:"-"`
 	Version      int        `json:"version"`
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
@@ -565,10 +566,11 @@ func (s *Store) UpdateActor(ctx context.Context, id string, version int, in Acto
 		}
 		a.UpdatedAt = now.UTC()
 		a.RenewedAt = now.UTC()
+		a.StaleSince = nil
 		a.Version = version + 1
 		res := s.conn(ctx).Model(&Actor{}).Where("id = ? AND version = ?", id, version).
 			Select("kind", "name", "org_type", "country", "region", "remote", "available", "capacity", "bio", "website",
-				"contact_email", "contact_phone", "focus", "managed", "open_data", "renewed_at", "version", "updated_at").
+				"contact_email", "contact_phone", "focus", "managed", "open_data", "renewed_at", "stale_notified_at", "version", "updated_at").
 			Updates(a)
 		if res.Error != nil {
 			return res.Error

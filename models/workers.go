@@ -33,7 +33,7 @@ func NewMailer(rawURL, from string, log *slog.Logger) (Mailer, error) {
 		return LogMailer{Log: log}, nil
 	}
 	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+	if err != nil || u.Scheme != "smtp" || u.Host == "" {
 		return nil, errors.New("CROSSOVER_SMTP_URL must look like smtp://user:pass@host:587")
 	}
 	if from == "" {
@@ -153,6 +153,12 @@ func (w *Workers) RunOnce(ctx context.Context) error {
 		return err
 	}); err != nil {
 		errs = append(errs, fmt.Errorf("outcomes: %w", err))
+	}
+	if err := w.Store.exclusive(ctx, "stale-profiles", func(ctx context.Context) error {
+		_, err := w.Store.StaleSweep(ctx, w.Now(), w.Batch)
+		return err
+	}); err != nil {
+		errs = append(errs, fmt.Errorf("stale profiles: %w", err))
 	}
 	if _, err := w.DeliverOutbox(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("outbox: %w", err))
