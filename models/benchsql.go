@@ -125,4 +125,3 @@ ORDER BY fwd.c * bwd.c DESC, a.id LIMIT $3`
 	})
 	return p50, p99, tops, err
 }
-
