@@ -2,7 +2,7 @@
 // Every failure becomes an ApiError (the server answered) or a NetworkError (it did not),
 // so screens never see raw JSON and can keep the user's input on a network failure.
 import type {
-  Actor, ActorInput, AuthResponse, ErrorBody, FundingMatch, Instrument, Introduction, Match,
+  Actor, ActorInput, AuthResponse, BrokerFigures, ErrorBody, Feedback, FundingMatch, Instrument, Introduction, Match,
   Notification, Overview, Page, Sector, Skill, TokenPair, User,
 } from './types';
 
@@ -218,11 +218,30 @@ export class Api {
     return this.request<Introduction>('POST', '/api/v1/introductions', { broker_actor_id, actor_ids, message });
   }
   accept(id: string) { return this.request<Introduction>('POST', `/api/v1/introductions/${encodeURIComponent(id)}/accept`); }
-  decline(id: string, reason: string) { return this.request<Introduction>('POST', `/api/v1/introductions/${encodeURIComponent(id)}/decline`, { reason }); }
+  /** reason is one of not_relevant | no_capacity | timing | other; note is free text. */
+  decline(id: string, reason: string, note = '') {
+    return this.request<Introduction>('POST', `/api/v1/introductions/${encodeURIComponent(id)}/decline`, note ? { reason, note } : { reason });
+  }
+  answerOutcome(id: string, stage: string, answer: string) {
+    return this.request<Introduction>('POST', `/api/v1/introductions/${encodeURIComponent(id)}/outcome`, { stage, answer });
+  }
+  brokerDashboard(actorId: string) {
+    return this.request<{ actor_id: string; name: string; figures: BrokerFigures }>('GET', `/api/v1/brokerage/dashboard${qs({ actor: actorId })}`);
+  }
+
+  // Verdicts on suggested partners: saved, not_interested, met_before.
+  feedback(actorId: string) { return this.request<Page<Feedback>>('GET', `/api/v1/actors/${encodeURIComponent(actorId)}/feedback`); }
+  giveFeedback(actorId: string, target_id: string, verdict: Feedback['verdict']) {
+    return this.request<Feedback>('POST', `/api/v1/actors/${encodeURIComponent(actorId)}/feedback`, { target_id, verdict });
+  }
+  dropFeedback(actorId: string, targetId: string, verdict: Feedback['verdict']) {
+    return this.request<void>('DELETE', `/api/v1/actors/${encodeURIComponent(actorId)}/feedback/${encodeURIComponent(targetId)}${qs({ verdict })}`);
+  }
   withdraw(id: string) { return this.request<Introduction>('POST', `/api/v1/introductions/${encodeURIComponent(id)}/withdraw`); }
 
   // Notifications (issue 7; not in the contract yet)
-  notifications() { return this.request<Page<Notification>>('GET', '/api/v1/notifications'); }
+  notifications() { return this.request<Page<Notification> & { unread?: number }>('GET', '/api/v1/notifications'); }
+  markAllRead() { return this.request<void>('POST', '/api/v1/notifications/read-all'); }
   markRead(id: string) { return this.request<void>('POST', `/api/v1/notifications/${encodeURIComponent(id)}/read`); }
 }
 

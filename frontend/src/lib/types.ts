@@ -122,36 +122,64 @@ export interface FundingMatch {
 
 export type IntroductionStatus = 'pending' | 'connected' | 'declined' | 'withdrawn' | 'expired';
 
-export interface IntroductionEvent { type?: string; status?: string; at?: string; created_at?: string; actor_id?: string; reason?: string }
+export interface IntroductionEvent { type?: string; status?: string; at?: string; created_at?: string; actor_id?: string | null; reason?: string }
+
+/** One side of an introduction as the server shows it to the caller; contact only once connected. */
+export interface Party {
+  actor_id: string | null;
+  name: string;
+  kind?: string;
+  country?: string;
+  role?: string;
+  response?: string; // pending | accepted | declined
+  mine?: boolean;
+  deleted?: boolean;
+  note?: string;
+  contact?: Contact;
+}
+
+export interface OutcomeQuestion { stage: string; due_at?: string; actor_id?: string | null; answers: string[] }
 
 export interface Introduction {
   id: string;
+  kind?: string;
   from_actor_id?: string;
   to_actor_id?: string;
   broker_actor_id?: string;
-  actor_ids?: string[];
+  broker?: { actor_id: string | null; name: string; mine?: boolean };
+  actor_ids?: (string | null)[];
   message: string;
   status: IntroductionStatus;
   created_at?: string;
   updated_at?: string;
+  connected_at?: string | null;
+  expires_at?: string;
   reason?: string;
+  decline?: { actor_id?: string | null; reason: string; label?: string; note?: string; at?: string };
   events?: IntroductionEvent[];
-  /** Parties as the server chooses to show them; contact only once connected. */
-  parties?: Actor[];
-  from_actor?: Actor;
-  to_actor?: Actor;
-  [k: string]: unknown;
+  parties?: Party[];
+  my_roles?: string[];
+  outcome_questions?: OutcomeQuestion[];
+  version?: number;
 }
 
 export interface Notification {
   id: string;
   type?: string;
-  message?: string;
   title?: string;
+  body?: string;
+  message?: string;
   read?: boolean;
   read_at?: string | null;
   created_at?: string;
   link?: string;
+}
+
+export interface Feedback { id?: string; actor_id?: string; target_id: string; verdict: 'not_interested' | 'met_before' | 'saved'; created_at?: string }
+
+export interface BrokerFigures {
+  proposed?: number; pending?: number; connected?: number; declined?: number; withdrawn?: number; expired?: number;
+  successful?: number; outcomes?: Record<string, number>;
 }
 
 /** The error body every endpoint uses (CONTRACT "Errors"). */
