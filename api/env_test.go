@@ -68,7 +68,7 @@ func newEnv(t *testing.T) *env {
 	logs := &syncBuffer{}
 	clk := &clock{}
 	srv, err := NewServer(Deps{Store: store, Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		JWTSecret: testSecret, Version: "test", Codes: seeds.Codes{}, Now: clk.Now})
+		JWTSecret: testSecret, Version: "test", Codes: seeds.Codes{}, Instruments: seeds.InstrumentRules{}, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ type Deps struct {
 	Now            func() time.Time   // the clock; time.Now when nil (tests move it)
 	Codes          models.CodeChecker // ISO country and language codes
 	IntroLimits    models.IntroLimits // introduction limits and expiry; models.DefaultIntroLimits when zero
+	Instruments    InstrumentChecker  // rules for editors' funding instruments; writes are refused when nil
 }
 
 // Server is Crossover's HTTP API and embedded web UI.
@@ -45,6 +46,7 @@ type Server struct {
 	taxonomy    *taxonomy
 	introLimits models.IntroLimits
 	matcher     *matcher
+	instruments InstrumentChecker
 }
 
 // NewServer builds the echo instance with its middleware and every route.
@@ -74,6 +76,7 @@ func NewServer(d Deps) (*Server, error) {
 		codes: d.Codes, taxonomy: newTaxonomy(d.Store)}
 	s.metrics = newHTTPMetrics(d.Registry)
 	registerStoreMetrics(d.Registry, d.Store, d.Log)
+	s.instruments = d.Instruments
 	s.introLimits = d.IntroLimits
 	if s.introLimits == (models.IntroLimits{}) {
 		s.introLimits = models.DefaultIntroLimits
