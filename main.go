@@ -51,6 +51,7 @@ Commands:
   bench          engine | quality: measure the matching engine (see docs/PERFORMANCE.md)
   healthcheck    GET /healthz on 127.0.0.1 and the port of CROSSOVER_ADDR; exit 0 when it answers 200
                  (the container HEALTHCHECK: distroless has no curl) (--addr, --path)
+  report         --year 2026 [--out FILE]: the observatory's yearly report as one self-contained HTML file
   version        print the version
   help           this text
 
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return cmdImportESCO(ctx, cfg, rest, stdout)
 	case "healthcheck":
 		return cmdHealthcheck(ctx, cfg, rest, stdout)
+	case "report":
+		return cmdReport(ctx, cfg, rest, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "crossover", version)
 		return nil

@@ -28,6 +28,7 @@ type apiOp struct {
 	Status       int // success status
 	Resp         any // success schema; nil for no body
 	RespType     string
+	RespAlt      string // a second content type of the success response (e.g. text/csv), as a string
 	Errors       []int
 }
 
@@ -100,7 +101,18 @@ func items(item any) map[string]any { return obj(map[string]any{"items": arr(ite
 var (
 	pLimit  = qi("limit", "page size", 1, 100)
 	pCursor = qs("cursor", "next_cursor of the previous page")
+	pFormat = qs("format", "json (default) or csv (a download; suppressed figures written as \"suppressed\")", "json", "csv")
+	tCell   = map[string]any{"type": []any{"integer", "null"}, "description": "null when suppressed (about fewer than 5 actors)"}
 )
+
+const statsDesc = "Public. Counts visible profiles only. k-anonymity: a figure about 1 to 4 distinct actors is null, and its row has suppressed: true and names it in suppressed_fields."
+
+// statsTable is the JSON envelope of an observatory table.
+func statsTable(row map[string]any) map[string]any {
+	row["suppressed"] = tBool
+	row["suppressed_fields"] = tStrings
+	return obj(map[string]any{"items": arr(obj(row)), "k": tInt, "note": tString, "generated_at": tTime}, "items", "k")
+}
 
 // apiOps lists every operation of the API. Keep it in the order of routes.go.
 func apiOps() []apiOp {
@@ -124,6 +136,20 @@ func apiOps() []apiOp {
 			Body: ref("LoginRequest"), Resp: ref("Tokens"), Errors: []int{400, 401, 429}},
 		{Method: "POST", Path: "/api/v1/auth/refresh", Tag: "auth", Summary: "Trade a refresh token for a new pair; the old one is spent (reuse revokes its family)",
 			Body: obj(map[string]any{"refresh_token": tString}, "refresh_token"), Resp: ref("Tokens"), Errors: []int{400, 401}},
+
+		// The observatory (public, aggregated, k-anonymous).
+		{Method: "GET", Path: "/api/v1/stats/overview", Tag: "observatory", Summary: "Live figures: actors by kind, sector and country; introductions requested and connected",
+			Desc: statsDesc, Query: []qparam{pFormat}, Resp: ref("StatsOverview"), Errors: []int{422}},
+		{Method: "GET", Path: "/api/v1/stats/skills", Tag: "observatory", Summary: "Supply (actors offering) against demand (actors needing) per skill or skill group, with the gap (demand − supply)",
+			Desc: statsDesc, Query: []qparam{qs("domain", "skill domain", "ai", "cci", "transversal"), qs("sector", "only actors in this sector"), qs("country", "only actors in this country (ISO 3166-1 alpha-2)"),
+				qs("by", "one row per skill (default) or per skill group (top-level skill)", "skill", "group"), pFormat},
+			Resp: statsTable(map[string]any{"skill": tString, "skill_group": tString, "domain": tString, "supply": tCell, "demand": tCell, "gap": tCell}), RespAlt: "text/csv", Errors: []int{422}},
+		{Method: "GET", Path: "/api/v1/stats/trends", Tag: "observatory", Summary: "Per month or year, from the kept profile versions: actors created and updated, actors by kind, actors offering and needing AI skills",
+			Desc: statsDesc, Query: []qparam{qs("period", "default month", "month", "year"), pFormat},
+			Resp: statsTable(map[string]any{"period": tString, "created": tCell, "updated": tCell, "actors": tCell, "cci": tCell, "ai": tCell, "intermediary": tCell, "ai_supply": tCell, "ai_demand": tCell}), RespAlt: "text/csv", Errors: []int{422}},
+		{Method: "GET", Path: "/api/v1/stats/introductions", Tag: "observatory", Summary: "Introductions requested, connected and successful by CCI sector × AI skill group",
+			Desc:  statsDesc + " An introduction between a cci and an ai actor counts in every (sector of the cci actor, group of an AI skill the ai actor offers) cell. Successful: connected and a party answered collaborating or agreement.",
+			Query: []qparam{pFormat}, Resp: statsTable(map[string]any{"sector": tString, "skill_group": tString, "requested": tCell, "connected": tCell, "successful": tCell}), RespAlt: "text/csv", Errors: []int{422}},
 
 		// Signed in.
 		{Method: "POST", Path: "/api/v1/auth/logout", Tag: "auth", Auth: "bearer", Summary: "Revoke the caller's refresh family", Status: 204,
@@ -296,6 +322,9 @@ func apiSchemas() map[string]any {
 			"id", "actor_id", "user_id", "status"),
 		"FundingMatch": obj(map[string]any{"instrument": ref("Instrument"), "score": tNum, "eligibility": str("", "eligible", "with_partners", "ineligible"),
 			"reasons": arr(ref("Reason")), "missing": tStrings}, "instrument", "score", "eligibility"),
+		"StatsRow": obj(map[string]any{"kind": tString, "sector": tString, "country": tString, "actors": tCell, "suppressed": tBool, "suppressed_fields": tStrings}),
+		"StatsOverview": obj(map[string]any{"actors": tCell, "introductions": obj(map[string]any{"requested": tCell, "connected": tCell}),
+			"by_kind": arr(ref("StatsRow")), "by_sector": arr(ref("StatsRow")), "by_country": arr(ref("StatsRow")), "k": tInt, "note": tString, "generated_at": tTime}),
 		"Consortium": obj(map[string]any{"members": arr(ref("PublicActor")), "coverage": tNum, "gaps": tStrings}),
 	}
 }
@@ -366,7 +395,11 @@ func buildOpenAPI(version string) map[string]any {
 			if ct == "" {
 				ct = "application/json"
 			}
-			ok["content"] = map[string]any{ct: map[string]any{"schema": op.Resp}}
+			content := map[string]any{ct: map[string]any{"schema": op.Resp}}
+			if op.RespAlt != "" {
+				content[op.RespAlt] = map[string]any{"schema": tString}
+			}
+			ok["content"] = content
 		}
 		responses := map[string]any{itoa(status): ok}
 		errs := append([]int{}, op.Errors...)
@@ -402,7 +435,7 @@ func buildOpenAPI(version string) map[string]any {
 			map[string]any{"name": "auth"}, map[string]any{"name": "account"}, map[string]any{"name": "actors"},
 			map[string]any{"name": "matching"}, map[string]any{"name": "introductions"}, map[string]any{"name": "notifications"},
 			map[string]any{"name": "funding"}, map[string]any{"name": "directory"}, map[string]any{"name": "practices"},
-			map[string]any{"name": "taxonomy"}, map[string]any{"name": "admin"},
+			map[string]any{"name": "taxonomy"}, map[string]any{"name": "admin"}, map[string]any{"name": "observatory"},
 			map[string]any{"name": "operations"},
 		},
 		"paths": paths,
