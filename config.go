@@ -31,6 +31,7 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	SMTPURL         string
 	IntroExpiry     time.Duration
+	WorkerInterval  time.Duration // between runs of the background jobs (expiry, outcome questions, outbox)
 	PublicURL       string
 }
 
@@ -44,6 +45,7 @@ func defaultConfig() Config {
 		RequestTimeout:  30 * time.Second,
 		ShutdownTimeout: 20 * time.Second,
 		IntroExpiry:     14 * 24 * time.Hour,
+		WorkerInterval:  30 * time.Second,
 	}
 }
 
@@ -88,6 +90,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		"CROSSOVER_REQUEST_TIMEOUT":  &cfg.RequestTimeout,
 		"CROSSOVER_SHUTDOWN_TIMEOUT": &cfg.ShutdownTimeout,
 		"CROSSOVER_INTRO_EXPIRY":     &cfg.IntroExpiry,
+		"CROSSOVER_WORKER_INTERVAL":  &cfg.WorkerInterval,
 	} {
 		if v := getenv(name); v != "" {
 			d, err := time.ParseDuration(v)

@@ -45,10 +45,10 @@ Usage: crossover <command> [flags]
 Commands:
   serve          run the API and web UI (--addr, --migrate, --demo)
   migrate        up | down | status of the database schema
-  seed           load reference data (--demo adds demo users and actors)
+  seed           load reference data (--demo adds demo users and actors; --synthetic N --rand-seed S adds N synthetic actors)
   import-esco    PATH [PATH]: merge an ESCO CSV package (zip, zip + relations zip, or folder) into the taxonomy
   user           promote EMAIL --role admin|intermediary|member
-  bench          engine | quality: measure the matching engine (see docs/PERFORMANCE.md)
+  bench          engine | quality: measure the matching engine; http: load a running server (see docs/PERFORMANCE.md)
   healthcheck    GET /healthz on 127.0.0.1 and the port of CROSSOVER_ADDR; exit 0 when it answers 200
                  (the container HEALTHCHECK: distroless has no curl) (--addr, --path)
   report         --year 2026 [--out FILE]: the observatory's yearly report as one self-contained HTML file
@@ -201,7 +201,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 	workersDone := make(chan struct{})
 	go func() {
 		defer close(workersDone)
-		(&models.Workers{Store: store, Mailer: mailer, Log: log}).Run(wctx)
+		(&models.Workers{Store: store, Mailer: mailer, Log: log, Interval: cfg.WorkerInterval}).Run(wctx)
 	}()
 	defer func() { stopWorkers(); <-workersDone }()
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -295,9 +295,14 @@ func cmdMigrate(ctx context.Context, cfg Config, args []string, stdout io.Writer
 func cmdSeed(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	fs := newFlags("seed", stdout)
 	demo := fs.Bool("demo", false, "add demo users and actors")
+	synthetic := fs.Int("synthetic", 0, "add N deterministic synthetic actors (benchmarks, load tests)")
+	randSeed := fs.Uint64("rand-seed", 1, "seed of the synthetic actors: the same seed gives the same data")
 	cfg.bindDB(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *synthetic < 0 || *synthetic > 10_000_000 {
+		return errors.New("--synthetic must be from 0 to 10000000")
 	}
 	store, err := openStore(ctx, cfg, stdout)
 	if err != nil {
@@ -312,9 +317,19 @@ func cmdSeed(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 	if err := seeds.ApplyReference(ctx, store); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "reference data is up to date (taxonomy, sectors)")
+	fmt.Fprintln(stdout, "reference data is up to date (taxonomy, sectors, funding instruments, directory)")
 	if *demo {
-		return seedDemo(ctx, store, stdout)
+		if err := seedDemo(ctx, store, stdout); err != nil {
+			return err
+		}
+	}
+	if *synthetic > 0 {
+		res, err := seeds.ApplySynthetic(ctx, store, *synthetic, *randSeed, stdout)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "synthetic: %d actors (seed %d), %d new, stored in %s\nsynthetic checksum: sha256:%s\n",
+			res.Generated, *randSeed, res.Inserted, res.Insert.Round(time.Millisecond), res.Checksum)
 	}
 	return nil
 }
@@ -412,7 +427,7 @@ func benchSkills() ([]matching.Skill, error) {
 }
 
 func cmdBench(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
-	const use = "usage: crossover bench engine|quality [flags]"
+	const use = "usage: crossover bench engine|quality|http [flags]"
 	if len(args) == 0 {
 		return errors.New(use)
 	}
@@ -421,6 +436,8 @@ func cmdBench(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		return err
 	}
 	switch args[0] {
+	case "http":
+		return cmdBenchHTTP(ctx, args[1:], stdout)
 	case "engine":
 		fs := newFlags("bench engine", stdout)
 		n := fs.Int("actors", 100_000, "synthetic actors")
