@@ -83,6 +83,7 @@ func TestIntroductionStateMachine(t *testing.T) {
 		{"to self", map[string]any{"from_actor_id": m, "to_actor_id": m, "message": introMsg}, alice.Access, 422, "to_actor_id"},
 		{"unknown target", map[string]any{"from_actor_id": m, "to_actor_id": "nope", "message": introMsg}, alice.Access, 422, "to_actor_id"},
 		{"not my actor", map[string]any{"from_actor_id": s, "to_actor_id": m, "message": introMsg}, alice.Access, 403, ""},
+		{"to my own actor", map[string]any{"from_actor_id": m, "to_actor_id": e.createActor(alice.Access, named(startup(), "Alice AI")), "message": introMsg}, alice.Access, 422, "to_actor_id"},
 		{"signed out", map[string]any{"from_actor_id": m, "to_actor_id": s, "message": introMsg}, "", 401, ""},
 	} {
 		r := e.call("POST", "/api/v1/introductions", tc.body, tc.token)
@@ -540,6 +541,13 @@ func TestExpiryWorkerAndOutcomeQuestions(t *testing.T) {
 		t.Fatalf("accept an expired one: %d %s", r.Status, r.Raw)
 	}
 	e.verify(id)
+	rs, err := e.store.ResponsivenessSince(ctx, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs[s] != (models.Responsiveness{Received: 1, Expired: 1}) || rs[s2] != (models.Responsiveness{Received: 1, Answered: 1}) || rs[m] != (models.Responsiveness{}) {
+		t.Fatalf("responsiveness %+v", rs)
+	}
 	// 30 days after connecting, both sides are asked once.
 	at = time.Now().Add(31 * 24 * time.Hour)
 	for range 2 {

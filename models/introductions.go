@@ -393,6 +393,9 @@ func (s *Store) CreateIntroduction(ctx context.Context, r NewIntroduction) (*Int
 		}
 		for _, id := range answerers {
 			t := targets[id]
+			if t.OwnerID != nil && *t.OwnerID == r.UserID && !brokered {
+				return Invalid("to_actor_id", "is one of your own actors: introductions are between members")
+			}
 			if t.OwnerID == nil {
 				return &LimitError{Code: "not_available", Message: fmt.Sprintf("%s has not been claimed by anyone yet, so nobody could answer: try again once it is claimed.", t.Name)}
 			}
@@ -1002,4 +1005,47 @@ func (s *Store) autoDeclineOwner(ctx context.Context, userID string, now time.Ti
 	}
 	_, err := s.AutoDeclineReceived(ctx, ids, "paused", now)
 	return err
+}
+
+// Responsiveness is how an actor answers the requests it receives: the bounded signal that lets
+// matching sink actors who never answer (it says nothing about with whom they collaborate).
+type Responsiveness struct {
+	Received int // requests it had to answer that are no longer pending
+	Answered int // of which it accepted or declined itself
+	Expired  int // of which it let expire
+}
+
+// ResponsivenessSince counts, per actor, the answers to requests created since the given time.
+func (s *Store) ResponsivenessSince(ctx context.Context, since time.Time) (map[string]Responsiveness, error) {
+	type row struct {
+		ActorID  string
+		Response string
+		Status   string
+		N        int
+	}
+	var rows []row
+	err := s.conn(ctx).Table("introduction_parties p").
+		Select("p.actor_id, p.response, i.status, COUNT(*) AS n").
+		Joins("JOIN introductions i ON i.id = p.introduction_id").
+		Where("p.actor_id IS NOT NULL AND p.role <> ? AND i.status <> ? AND i.created_at >= ?", RoleRequester, IntroPending, since.UTC()).
+		Group("p.actor_id, p.response, i.status").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]Responsiveness{}
+	for _, r := range rows {
+		x := out[r.ActorID]
+		if r.Response == "pending" && r.Status == IntroWithdrawn {
+			continue // the sender changed its mind: nothing to hold against the recipient
+		}
+		x.Received += r.N
+		switch {
+		case r.Response != "pending":
+			x.Answered += r.N
+		case r.Status == IntroExpired:
+			x.Expired += r.N
+		}
+		out[r.ActorID] = x
+	}
+	return out, nil
 }
