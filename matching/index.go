@@ -339,7 +339,7 @@ func (ix *Index) upsertMany(actors []Actor) {
 		if !c.is(flagCandidate) {
 			continue
 		}
-		k, rec := c.kind, 2+int(c.nOff)+int(c.nNeed)
+		k, rec := c.kind, recordHead+int(c.nOff)+int(c.nNeed)
 		for _, o := range c.offers() {
 			cl := &ix.pairs[k][o]
 			if c.nNeed == 0 {
@@ -350,7 +350,7 @@ func (ix *Index) upsertMany(actors []Actor) {
 			}
 		}
 		for _, n := range c.needs() {
-			needLen[k][n>>1] += 2 + int(c.nNeed)
+			needLen[k][n>>1] += recordHead + int(c.nNeed)
 		}
 		if c.nNeed == 0 {
 			noNeedLen[k]++
@@ -498,8 +498,9 @@ func (ix *Index) link(s int32) {
 	k := c.kind
 	offers, needs := c.offers(), c.needs()
 	hdr := uint32(c.nOff)<<8 | uint32(c.nNeed)
+	sig := ix.signature(c)
 	add := func(l []uint32) []uint32 {
-		l = append(l, uint32(s), hdr)
+		l = append(l, uint32(s), hdr, uint32(sig), uint32(sig>>32))
 		l = append(l, offers...)
 		return append(l, needs...)
 	}
@@ -516,7 +517,7 @@ func (ix *Index) link(s int32) {
 	}
 	for _, n := range needs {
 		l := ix.needPost[k][n>>1]
-		l = append(l, uint32(s), uint32(c.nNeed))
+		l = append(l, uint32(s), uint32(c.nNeed), uint32(sig), uint32(sig>>32))
 		ix.needPost[k][n>>1] = append(l, needs...)
 	}
 	if len(needs) == 0 {
@@ -548,8 +549,76 @@ func (ix *Index) unlink(s int32) {
 	}
 }
 
-func pairRecordLen(hdr uint32) int { return 2 + int(hdr>>8) + int(hdr&0xff) }
-func needRecordLen(hdr uint32) int { return 2 + int(hdr) }
+// recordHead is the slot, the header and the two words of the context signature.
+const recordHead = 4
+
+func pairRecordLen(hdr uint32) int { return recordHead + int(hdr>>8) + int(hdr&0xff) }
+func needRecordLen(hdr uint32) int { return recordHead + int(hdr) }
+
+// A context signature folds what the hard language rule and the context factor look at into
+// 64 bits carried by every list record, so that a query can bound a candidate's score without
+// reading its slot: folding only merges values, so "no overlap" and "different country" are
+// certain while "overlap" only may be.
+const (
+	sigLangBits   = 20 // bits 0-19: languages, id % 20
+	sigSectorBits = 16 // bits 20-35: sectors, id % 16
+	sigModeBits   = 8  // bits 36-43: modes, id % 8
+	sigLangShift  = 0
+	sigSecShift   = sigLangShift + sigLangBits
+	sigModeShift  = sigSecShift + sigSectorBits
+	sigRegShift   = sigModeShift + sigModeBits // bits 44-50: region, 0 none, else 1 + id % 127
+	sigCtryShift  = sigRegShift + 7            // bits 51-62: country id, 4095 = "some country past 4094"
+	sigRemote     = uint64(1) << 63
+	sigLangMask   = uint64(1)<<sigLangBits - 1
+	sigSecMask    = (uint64(1)<<sigSectorBits - 1) << sigSecShift
+	sigModeMask   = (uint64(1)<<sigModeBits - 1) << sigModeShift
+)
+
+func (ix *Index) signature(c *slot) uint64 {
+	var sig uint64
+	for _, id := range c.langIDs() {
+		sig |= 1 << (sigLangShift + id%sigLangBits)
+	}
+	for _, id := range c.sectorIDs() {
+		sig |= 1 << (sigSecShift + id%sigSectorBits)
+	}
+	for _, id := range c.modeIDs() {
+		sig |= 1 << (sigModeShift + id%sigModeBits)
+	}
+	if c.region >= 0 {
+		sig |= uint64(1+c.region%127) << sigRegShift
+	}
+	sig |= uint64(min(c.country, 4095)) << sigCtryShift
+	if c.is(flagRemote) {
+		sig |= sigRemote
+	}
+	return sig
+}
+
+// ctxBound is at least ctxFactor(a, b) for any a, b with these signatures: the same bonuses,
+// added in the same order, for every condition that may hold.
+func ctxBound(a, b uint64) float64 {
+	c := ctxBase
+	if a&b&sigSecMask != 0 {
+		c += bonusSector
+	}
+	ca, cb := a>>sigCtryShift&4095, b>>sigCtryShift&4095
+	sameCountry := ca != 0 && cb != 0 && (ca == cb || ca == 4095 || cb == 4095)
+	if sameCountry {
+		c += bonusCountry
+		ra, rb := a>>sigRegShift&127, b>>sigRegShift&127
+		if ra != 0 && ra == rb {
+			c += bonusRegion
+		}
+	}
+	if a&b&sigModeMask != 0 {
+		c += bonusModes
+	}
+	if sameCountry || (a&b&sigRemote != 0) {
+		c += bonusRemote
+	}
+	return min(c, 1)
+}
 
 // removeRecord deletes slot s's record from a list of records, keeping the others in order.
 func removeRecord(l []uint32, s int32, size func(hdr uint32) int) []uint32 {

@@ -287,7 +287,9 @@ type search struct {
 	tep           uint32
 	bval          []valTag
 	fvals         []float64
-	wsum          float64 // sum of the querying actor's need weights, summed as coverage does
+	wsum          float64   // sum of the querying actor's need weights, summed as coverage does
+	sig           uint64    // the querying actor's context signature
+	best          []float64 // per need of A: the best an offer of the current record gives
 	noNeedPos     int
 	h             []hit
 	theta         float64 // the k-th best score once the heap is full, else -1
@@ -319,14 +321,32 @@ func (st *search) readPairs(l []uint32, p, q int32, minF float64) {
 	for i := 0; i < len(l); {
 		s := int32(l[i])
 		no, nn := int(l[i+1]>>8), int(l[i+1]&0xff)
-		offs := l[i+2 : i+2+no]
-		nds := l[i+2+no : i+2+no+nn]
-		i += 2 + no + nn
+		sig := uint64(l[i+2]) | uint64(l[i+3])<<32
+		offs := l[i+recordHead : i+recordHead+no]
+		nds := l[i+recordHead+no : i+recordHead+no+nn]
+		i += recordHead + no + nn
+		if sig&st.sig&sigLangMask == 0 {
+			continue // no language in common
+		}
+		// One pass over the offers: is this the partner's first forward entry, and what does
+		// each offer give each of A's needs.
+		best := st.best
+		clear(best)
 		first := true
 		for _, o := range offs {
-			if g := st.fpos[o]; g.ep == st.tep && g.pos < p {
+			g := st.fpos[o]
+			if g.ep != st.tep {
+				continue
+			}
+			if g.pos < p {
 				first = false
 				break
+			}
+			row := st.fvals[int(g.idx)*len(best) : int(g.idx)*len(best)+len(best)]
+			for j, v := range row {
+				if v > best[j] {
+					best[j] = v
+				}
 			}
 		}
 		if !first {
@@ -341,31 +361,20 @@ func (st *search) readPairs(l []uint32, p, q int32, minF float64) {
 		if !first {
 			continue
 		}
-		fw := st.forward(offs)
+		var sum float64
+		for j, n := range st.needs {
+			sum += needWeight[n&1] * best[j]
+		}
+		fw := min(sum/st.wsum, 1) // = coverage(tree, A's needs, offs), bit for bit
 		if fw < minF {
 			continue
 		}
-		st.consider(s, fw, st.backward(nds))
-	}
-}
-
-// forward is coverage(tree, A's needs, offs) from the query's tables: the same values, summed in
-// the same order, so the same bits as BruteForce.
-func (st *search) forward(offs []uint32) float64 {
-	nn := len(st.needs)
-	var sum float64
-	for i, n := range st.needs {
-		best := 0.0
-		for _, o := range offs {
-			if g := st.fpos[o]; g.ep == st.tep {
-				if v := st.fvals[int(g.idx)*nn+i]; v > best {
-					best = v
-				}
-			}
+		bw := st.backward(nds)
+		if combine(fw, bw, ctxBound(st.sig, sig)) < st.theta-eps {
+			continue
 		}
-		sum += needWeight[n&1] * best
+		st.consider(s, fw, bw)
 	}
-	return min(sum/st.wsum, 1)
 }
 
 // backward is coverage(tree, nds, A's offers) from the query's tables.
@@ -389,8 +398,12 @@ func (st *search) readNeeders(l []uint32, q int32) {
 	for i := 0; i < len(l); {
 		s := int32(l[i])
 		nn := int(l[i+1])
-		nds := l[i+2 : i+2+nn]
-		i += 2 + nn
+		sig := uint64(l[i+2]) | uint64(l[i+3])<<32
+		nds := l[i+recordHead : i+recordHead+nn]
+		i += recordHead + nn
+		if sig&st.sig&sigLangMask == 0 {
+			continue
+		}
 		first := true
 		for _, n := range nds {
 			if g := st.bpos[n>>1]; g.ep == st.tep && g.pos < q {
@@ -398,9 +411,14 @@ func (st *search) readNeeders(l []uint32, q int32) {
 				break
 			}
 		}
-		if first {
-			st.consider(s, NoNeedsCoverage, st.backward(nds))
+		if !first {
+			continue
 		}
+		bw := st.backward(nds)
+		if combine(NoNeedsCoverage, bw, ctxBound(st.sig, sig)) < st.theta-eps {
+			continue
+		}
+		st.consider(s, NoNeedsCoverage, bw)
 	}
 }
 
@@ -483,8 +501,9 @@ func (ix *Index) topK(sc *scratch, ai int32, q *Query, k int) []hit {
 	for _, nb := range sc.best {
 		sc.bval[nb.node] = valTag{ep, nb.best}
 	}
-	st := search{ix: ix, a: a, f: &f, k: k, needs: needs, offers: offers, mark: mark, ep: ep,
-		fpos: sc.fpos, bpos: sc.bpos, bval: sc.bval, wsum: wsum, h: sc.heap, theta: -1}
+	sc.need = slices.Grow(sc.need[:0], len(needs))[:len(needs)]
+	st := search{ix: ix, a: a, f: &f, k: k, best: sc.need, needs: needs, offers: offers, mark: mark, ep: ep,
+		fpos: sc.fpos, bpos: sc.bpos, bval: sc.bval, wsum: wsum, sig: ix.signature(a), h: sc.heap, theta: -1}
 	for _, kind := range f.kinds {
 		st.tep = sc.nextTags()
 		rows := 0
