@@ -310,6 +310,9 @@ func (ix *Index) newSlot(id string) int32 {
 
 // upsertMany links new actors in bulk: every list grows once, to its final size.
 func (ix *Index) upsertMany(actors []Actor) {
+	if len(ix.byID) == 0 {
+		ix.byID = make(map[string]int32, len(actors)) // no rehashing on the first build
+	}
 	ix.slots = slices.Grow(ix.slots, len(actors))
 	ix.ids = slices.Grow(ix.ids, len(actors))
 	var fresh []int32
@@ -652,7 +655,9 @@ func (cl *codeLists) find(need uint32) []uint32 {
 }
 
 // at returns the list of need, creating it.
-func (cl *codeLists) at(need uint32) *[]uint32 {
+func (cl *codeLists) at(need uint32) *[]uint32 { return &cl.lists[cl.index(need)] }
+
+func (cl *codeLists) index(need uint32) int {
 	i, ok := slices.BinarySearch(cl.needs, need)
 	if !ok {
 		cl.needs = slices.Insert(cl.needs, i, need)
@@ -661,16 +666,14 @@ func (cl *codeLists) at(need uint32) *[]uint32 {
 			cl.cnt = slices.Insert(cl.cnt, i, 0)
 		}
 	}
-	return &cl.lists[i]
+	return i
 }
 
 func (cl *codeLists) reserve(need uint32, words int) {
 	if cl.cnt == nil {
 		cl.cnt = make([]int, len(cl.needs))
 	}
-	cl.at(need)
-	i, _ := slices.BinarySearch(cl.needs, need)
-	cl.cnt[i] += words
+	cl.cnt[cl.index(need)] += words
 }
 
 func (cl *codeLists) grow() {
