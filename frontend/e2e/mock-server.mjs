@@ -123,8 +123,8 @@ function side(from, to, direction) {
       got += w * (0.5 + o.level / 8);
       const lbl = SKILL.get(n.skill)?.label ?? n.skill;
       reasons.push(direction === 'forward'
-        ? { code: 'they_offer_your_need', direction, skill: n.skill, message: `${lbl}: they offer it at level ${o.level}, and you need it` }
-        : { code: 'you_offer_their_need', direction, skill: n.skill, message: `${lbl}: you offer it at level ${o.level}, and they need it` });
+        ? { code: 'they_offer_your_need', direction: 'they_bring', skill: n.skill, message: `${lbl}: they offer it at level ${o.level}, and you need it` }
+        : { code: 'you_offer_their_need', direction: 'you_bring', skill: n.skill, message: `${lbl}: you offer it at level ${o.level}, and they need it` });
     }
   }
   return { score: want ? Math.min(1, got / want) : 0, reasons };
@@ -146,11 +146,27 @@ function matches(me, kind, limit) {
 }
 function notify(actorId, message) {
   const a = actors.get(actorId); if (!a) return;
-  notes.push({ id: randomUUID(), user_id: a.owner_id, message, read: false, created_at: now() });
+  notes.push({ id: randomUUID(), user_id: a.owner_id, title: message, read: false, created_at: now() });
 }
+// The same party view as the Go API: names for everyone, contact of the other side only once connected.
 function introView(u, i) {
-  const { accepted, ...rest } = i;
-  return rest;
+  const mineIds = new Set([...actors.values()].filter((a) => a.owner_id === u.id).map((a) => a.id));
+  const { accepted, parties, declineReason, declineNote, ...rest } = i;
+  const b = i.broker_actor_id ? actors.get(i.broker_actor_id) : undefined;
+  return {
+    ...rest,
+    actor_ids: parties,
+    parties: parties.map((id) => {
+      const a = actors.get(id);
+      const mine = mineIds.has(id);
+      return { actor_id: id, name: a?.name ?? 'deleted member', kind: a?.kind, country: a?.country,
+        role: id === i.from_actor_id ? 'requester' : 'recipient', mine,
+        response: accepted.includes(id) ? 'accepted' : i.status === 'declined' && i.declinedBy === id ? 'declined' : 'pending',
+        ...(i.status === 'connected' && !mine && a ? { contact: a.contact } : {}) };
+    }),
+    ...(b ? { broker: { actor_id: b.id, name: b.name, mine: mineIds.has(b.id) } } : {}),
+    ...(i.status === 'declined' ? { decline: { reason: declineReason, note: declineNote, label: declineReason } } : {}),
+  };
 }
 
 async function handle(method, path, q, body, auth) {
@@ -253,6 +269,18 @@ async function handle(method, path, q, body, auth) {
       if (a.owner_id !== u.id) return err(403, 'forbidden', 'Only the owner sees these matches.');
       return ok({ items: matches(a, q.get('kind'), Number(q.get('limit') ?? 20)) });
     }
+    if (p[2] === 'feedback') {
+      if (a.owner_id !== u.id) return err(403, 'forbidden', 'Only the owner gives feedback on its matches.');
+      a.feedback ??= [];
+      if (method === 'GET') return ok({ items: a.feedback });
+      if (method === 'POST') {
+        if (!['not_interested', 'met_before', 'saved'].includes(body?.verdict)) return err(422, 'validation_failed', 'Some fields are not valid.', { verdict: 'must be not_interested, met_before or saved' });
+        const f = { id: randomUUID(), actor_id: a.id, target_id: body.target_id, verdict: body.verdict, created_at: now() };
+        a.feedback = a.feedback.filter((x) => !(x.target_id === f.target_id && x.verdict === f.verdict)).concat(f);
+        return ok(f, 201);
+      }
+      if (method === 'DELETE') { a.feedback = a.feedback.filter((x) => !(x.target_id === p[3] && (!q.get('verdict') || x.verdict === q.get('verdict')))); return ok(undefined, 204); }
+    }
     if (p[2] === 'funding') {
       return ok({ items: INSTRUMENTS.slice(0, 6).map((i, n) => ({ instrument: i, score: 0.9 - n * 0.1,
         eligibility: i.consortium ? 'with_partners' : 'eligible', reasons: [{ code: 'sector', message: 'Your sectors are in its focus' }],
@@ -302,7 +330,10 @@ async function handle(method, path, q, body, auth) {
       if (i.parties.every((x) => i.accepted.includes(x))) { i.status = 'connected'; for (const a of i.parties) notify(a, 'You are connected: contact details are now visible.'); }
     } else if (p[2] === 'decline') {
       if (!who) return err(409, 'conflict', 'You have nothing to decline here.');
-      i.status = 'declined'; i.reason = String(body?.reason ?? '');
+      if (body?.reason && !['not_relevant', 'no_capacity', 'timing', 'other'].includes(body.reason)) {
+        return err(422, 'validation_failed', 'Some fields are not valid.', { reason: 'must be one of not_relevant, no_capacity, timing, other' });
+      }
+      i.status = 'declined'; i.declinedBy = who; i.declineReason = String(body?.reason ?? 'other'); i.declineNote = String(body?.note ?? '');
     } else if (p[2] === 'withdraw') {
       if (!mine.has(i.from_actor_id) && !mine.has(i.broker_actor_id)) return err(403, 'forbidden', 'Only the sender may withdraw.');
       i.status = 'withdrawn';
@@ -311,8 +342,15 @@ async function handle(method, path, q, body, auth) {
     return ok(introView(u, i));
   }
 
+  if (p[0] === 'brokerage' && p[1] === 'dashboard') {
+    const mine = [...intros.values()].filter((i) => i.broker_actor_id === q.get('actor'));
+    const by = (st) => mine.filter((i) => i.status === st).length;
+    return ok({ actor_id: q.get('actor'), name: actors.get(q.get('actor'))?.name, figures: { proposed: mine.length, pending: by('pending'),
+      connected: by('connected'), declined: by('declined'), withdrawn: by('withdrawn'), expired: by('expired'), successful: 0, outcomes: {} } });
+  }
   if (p[0] === 'notifications') {
-    if (!p[1]) return ok({ items: notes.filter((n) => n.user_id === u.id).reverse() });
+    if (p[1] === 'read-all') { for (const n of notes) if (n.user_id === u.id) n.read = true; return ok(undefined, 204); }
+    if (!p[1]) { const mine = notes.filter((n) => n.user_id === u.id); return ok({ items: [...mine].reverse(), unread: mine.filter((n) => !n.read).length }); }
     const n = notes.find((x) => x.id === p[1] && x.user_id === u.id);
     if (n && p[2] === 'read') { n.read = true; return ok(undefined, 204); }
   }

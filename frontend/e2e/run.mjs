@@ -226,8 +226,10 @@ async function main() {
     const aSees = await matchNames(A.page, 'ai');
     check('museum sees the start-up among its top 10 AI partners', aSees.slice(0, 10).some((n) => n.includes(startup.name)), aSees.slice(0, 10).join(' | '));
     const card = A.page.locator('.match', { hasText: startup.name });
-    const reasons = await card.locator('.reasons li, .other-reasons li').allTextContents();
-    check('the match shows reasons', reasons.length > 0 && reasons.every((r) => r.trim() && !r.includes('{')), reasons.join(' | '));
+    const theyBring = await card.locator('.reasons > div').nth(0).locator('li').allTextContents();
+    const youBring = await card.locator('.reasons > div').nth(1).locator('li').allTextContents();
+    check('the match says what they bring and what you bring', theyBring.length > 0 && youBring.length > 0 &&
+      [...theyBring, ...youBring].every((r) => r.trim() && !r.includes('{')), `they: ${theyBring.join(' | ')}; you: ${youBring.join(' | ')}`);
     await axe(A.page, 'matches'); await shot(A.page, 'matches-en');
     const bSees = await matchNames(B.page, 'cci');
     check('start-up sees the museum among its top 10 CCI partners', bSees.slice(0, 10).some((n) => n.includes(museum.name)), bSees.slice(0, 10).join(' | '));

@@ -86,7 +86,16 @@ export interface Skill {
 
 export interface Sector { slug: string; label: string; nace?: string[] | string }
 
-export interface Reason { code: string; message: string; direction?: 'forward' | 'backward'; skill?: string; [k: string]: unknown }
+export interface Reason {
+  code: string;
+  message: string;
+  /** they_bring | you_bring | both on this API; forward | backward accepted too. */
+  direction?: 'they_bring' | 'you_bring' | 'both' | 'forward' | 'backward';
+  need?: string;
+  offer?: string;
+  level?: number;
+  [k: string]: unknown;
+}
 
 export interface Match {
   actor: Actor;
