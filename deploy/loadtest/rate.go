@@ -39,7 +39,7 @@ type Report struct {
 	Sent     int
 	Late     time.Duration // the worst lag of the generator behind the schedule
 	Ops      map[string]*OpStats
-	Failures []string // up to 20 examples of transport errors and 5xx
+	Failures []string // the first 5 transport errors and 5xx, as examples
 }
 
 // OpStats are the figures of one op.
@@ -103,7 +103,7 @@ func Run(ctx context.Context, p Plan, op Op) *Report {
 		} else {
 			s.ByStatus[o.Status]++
 		}
-		if (o.Status == 0 || o.Status >= 500) && len(rep.Failures) < 20 {
+		if (o.Status == 0 || o.Status >= 500) && len(rep.Failures) < 5 {
 			msg := fmt.Sprintf("%s: status %d", o.Op, o.Status)
 			if o.Err != nil {
 				msg += ": " + o.Err.Error()
