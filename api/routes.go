@@ -55,6 +55,8 @@ func (s *Server) routes(a *auth) {
 	v1.POST("/actors/:id/feedback", s.feedback, in)
 	v1.GET("/actors/:id/feedback", s.listFeedback, in)
 	v1.DELETE("/actors/:id/feedback/:target", s.deleteFeedback, in)
+	v1.GET("/actors/:id/funding", s.actorFunding, in)
+	v1.GET("/funding/:id/consortium", s.consortium, in)
 
 	v1.POST("/introductions", s.createIntroduction, in)
 	v1.GET("/introductions", s.listIntroductions, in)

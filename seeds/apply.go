@@ -14,6 +14,11 @@ type Codes struct{}
 func (Codes) ValidCountry(code string) bool  { return ValidCountry(code) }
 func (Codes) ValidLanguage(code string) bool { return ValidLanguage(code) }
 
+// CountrySet and CountrySetNames expose the named country sets of eligibility rules (the API's
+// funding matcher reads them through Codes, since api does not import seeds).
+func (Codes) CountrySet(name string) ([]string, bool) { return CountrySet(name) }
+func (Codes) CountrySetNames() []string               { return CountrySetNames() }
+
 // ApplyReference loads the reference data (skills taxonomy, sectors, funding instruments, directory of
 // intermediaries) into the store. It is idempotent:
 // running it again updates what changed and adds nothing twice.

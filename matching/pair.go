@@ -1,0 +1,32 @@
+package matching
+
+// PairScore is the reciprocal score of b for a as the ranking computes it (forward: b's offers
+// against a's needs), before exposure control and without the candidate, exclusion and language
+// rules; ok is false when either actor is not indexed. Consortium suggestions use it to break ties.
+func (ix *Index) PairScore(a, b string) (score, forward, backward float64, ok bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	ia, okA := ix.byID[a]
+	ib, okB := ix.byID[b]
+	if !okA || !okB {
+		return 0, 0, 0, false
+	}
+	score, forward, backward = ix.score(&ix.slots[ia], &ix.slots[ib])
+	return score, forward, backward, true
+}
+
+// SkillSim is how much an offered skill covers a needed one under the index's taxonomy: 1 for the
+// same skill, SimParent, SimSibling, or 0 (also for skills the taxonomy does not know).
+func (ix *Index) SkillSim(need, offer string) float64 {
+	if need == offer {
+		return SimExact
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n, okN := ix.tree.bySlug[need]
+	o, okO := ix.tree.bySlug[offer]
+	if !okN || !okO {
+		return 0
+	}
+	return ix.tree.sim(n, o)
+}
