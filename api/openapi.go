@@ -151,6 +151,15 @@ func apiOps() []apiOp {
 			Desc:  statsDesc + " An introduction between a cci and an ai actor counts in every (sector of the cci actor, group of an AI skill the ai actor offers) cell. Successful: connected and a party answered collaborating or agreement.",
 			Query: []qparam{pFormat}, Resp: statsTable(map[string]any{"sector": tString, "skill_group": tString, "requested": tCell, "connected": tCell, "successful": tCell}), RespAlt: "text/csv", Errors: []int{422}},
 
+		// Open data (FAIR).
+		{Method: "GET", Path: "/api/v1/open", Tag: "open data", Summary: "The open dataset described (schema.org Dataset + DCAT): licence CC BY 4.0, ESCO attribution, distributions",
+			Resp: tAnyObj, RespType: "application/json"},
+		{Method: "GET", Path: "/api/v1/open/actors", Tag: "open data", Summary: "Actors who opted in to the open dataset, as schema.org JSON-LD (Organization or Person, knowsAbout with ESCO URIs, seeks); never contact details",
+			Query: []qparam{qi("limit", "default 100", 1, 500), pCursor}, Resp: ref("OpenActorPage"), RespType: "application/ld+json", Errors: []int{422}},
+		{Method: "GET", Path: "/api/v1/open/actors/:id", Tag: "open data", Summary: "One opted-in actor as JSON-LD (404 when it did not opt in)", Resp: ref("OpenActor"), RespType: "application/ld+json"},
+		{Method: "GET", Path: "/api/v1/open/dump", Tag: "open data", Summary: "Every opted-in actor in one streamed JSON-LD document (bulk download)", Resp: ref("OpenActorPage"), RespType: "application/ld+json"},
+		{Method: "GET", Path: "/api/v1/open/taxonomy", Tag: "open data", Summary: "The skills taxonomy as a SKOS concept scheme in JSON-LD (skos:broader, skos:exactMatch to ESCO)", Resp: tAnyObj, RespType: "application/ld+json"},
+
 		// Signed in.
 		{Method: "POST", Path: "/api/v1/auth/logout", Tag: "auth", Auth: "bearer", Summary: "Revoke the caller's refresh family", Status: 204,
 			Body: obj(map[string]any{"refresh_token": tString})},
@@ -173,6 +182,8 @@ func apiOps() []apiOp {
 		{Method: "PATCH", Path: "/api/v1/actors/:id", Tag: "actors", Auth: "bearer", Summary: "Change a profile (owner or admin); needs version in the body or If-Match; stale → 409",
 			Body: ref("ActorInput"), Resp: ref("Actor"), Errors: []int{400, 403, 409, 422}},
 		{Method: "DELETE", Path: "/api/v1/actors/:id", Tag: "actors", Auth: "bearer", Summary: "Delete a profile (owner or admin)", Status: 204, Errors: []int{403}},
+		{Method: "POST", Path: "/api/v1/actors/:id/renew", Tag: "actors", Auth: "bearer", Summary: "Confirm a profile is still current (owner or admin): a stale profile comes back into matching",
+			Resp: ref("Actor"), Errors: []int{403}},
 		{Method: "GET", Path: "/api/v1/actors/:id/matches", Tag: "matching", Auth: "bearer", Summary: "Ranked partners with reasons in both directions (owner, intermediary or admin); never contact",
 			Query: []qparam{qs("kind", "", "ai", "cci", "intermediary"), qi("limit", "", 1, 50), qs("country", ""), qs("sector", ""), qb("remote", ""), qb("explain", "include reasons (default true)")},
 			Resp:  items(ref("Match")), Errors: []int{403, 422, 503}},
@@ -222,7 +233,21 @@ func apiOps() []apiOp {
 		{Method: "POST", Path: "/api/v1/actors/:id/claim", Tag: "directory", Auth: "bearer", Summary: "Ask to claim an unclaimed directory entry (one pending claim per user and entry)",
 			Body: obj(map[string]any{"message": str("who you are and how you are linked to the organisation (1–2000 characters)")}, "message"), Status: 201, Resp: ref("Claim"), Errors: []int{404, 409, 422}},
 
+		// Moderation.
+		{Method: "POST", Path: "/api/v1/reports", Tag: "moderation", Auth: "bearer", Summary: "Report a profile, or an introduction you are in (its message), to the admins",
+			Body: ref("ReportRequest"), Status: 201, Resp: ref("Report"), Errors: []int{400, 404, 409, 422}},
+
 		// Admins.
+		{Method: "GET", Path: "/api/v1/reports", Tag: "moderation", Auth: "bearer", Roles: []string{"admin"}, Summary: "The moderation queue, oldest first (admin only)",
+			Query: []qparam{qs("status", "default open", "open", "resolved", "all"), pLimit, pCursor}, Resp: page(ref("Report")), Errors: []int{403, 422}},
+		{Method: "POST", Path: "/api/v1/reports/:id/resolve", Tag: "moderation", Auth: "bearer", Roles: []string{"admin"},
+			Summary: "Resolve a report: hide the actor (for an introduction, the author of its message; every open report on the target is closed) or dismiss it (audit-logged)",
+			Body:    obj(map[string]any{"action": str("", "hide", "dismiss")}, "action"), Resp: ref("Report"), Errors: []int{403, 409, 422}},
+		{Method: "POST", Path: "/api/v1/actors/:id/hide", Tag: "moderation", Auth: "bearer", Roles: []string{"admin"},
+			Summary: "Hide a profile: gone from lists, matches, open data and statistics; the matching index drops it (audit-logged)",
+			Body:    obj(map[string]any{"reason": tString}), Resp: obj(map[string]any{"id": tString, "hidden": tBool}), Errors: []int{403, 409, 422}},
+		{Method: "POST", Path: "/api/v1/actors/:id/restore", Tag: "moderation", Auth: "bearer", Roles: []string{"admin"}, Summary: "Show a hidden profile again (audit-logged)",
+			Body: obj(map[string]any{"reason": tString}), Resp: obj(map[string]any{"id": tString, "hidden": tBool}), Errors: []int{403, 409, 422}},
 		{Method: "PUT", Path: "/api/v1/users/:id/role", Tag: "admin", Auth: "bearer", Roles: []string{"admin"}, Summary: "Grant or take the intermediary role (admin only)",
 			Body: obj(map[string]any{"role": str("", "member", "intermediary")}, "role"), Resp: obj(map[string]any{"user": ref("User")}), Errors: []int{403, 422}},
 		{Method: "GET", Path: "/api/v1/claims", Tag: "directory", Auth: "bearer", Roles: []string{"admin"}, Summary: "Directory claims, oldest first (admin only)",
@@ -325,6 +350,17 @@ func apiSchemas() map[string]any {
 		"StatsRow": obj(map[string]any{"kind": tString, "sector": tString, "country": tString, "actors": tCell, "suppressed": tBool, "suppressed_fields": tStrings}),
 		"StatsOverview": obj(map[string]any{"actors": tCell, "introductions": obj(map[string]any{"requested": tCell, "connected": tCell}),
 			"by_kind": arr(ref("StatsRow")), "by_sector": arr(ref("StatsRow")), "by_country": arr(ref("StatsRow")), "k": tInt, "note": tString, "generated_at": tTime}),
+		"OpenActor": obj(map[string]any{"@type": str("", "Organization", "Person"), "@id": tString, "identifier": tString, "name": tString, "description": tString, "url": tString,
+			"address": obj(map[string]any{"addressCountry": tString, "addressRegion": tString}), "knowsLanguage": tStrings,
+			"knowsAbout":         arr(obj(map[string]any{"@type": str("", "DefinedTerm"), "@id": str("the ESCO concept URI when the skill has one"), "termCode": tString, "name": tString})),
+			"seeks":              arr(obj(map[string]any{"@type": str("", "Demand"), "name": tString, "itemOffered": tAnyObj})),
+			"additionalProperty": arr(obj(map[string]any{"propertyID": tString, "value": tString})), "dateModified": tTime}, "@type", "@id", "name"),
+		"OpenActorPage": obj(map[string]any{"@context": tAnyObj, "@id": tString, "license": tString, "creditText": tString, "@graph": arr(ref("OpenActor")), "next": nullable("string")}, "@context", "@graph", "license"),
+		"ReportRequest": obj(map[string]any{"target_type": str("", "actor", "introduction"), "target_id": tString,
+			"reason": str("", "spam", "inappropriate", "fake", "harassment", "other"), "note": str("at most 1000 characters")}, "target_type", "target_id", "reason"),
+		"Report": obj(map[string]any{"id": tString, "reporter_id": nullable("string"), "target_type": tString, "target_id": tString, "reason": tString, "note": tString,
+			"status": str("", "open", "resolved"), "action": map[string]any{"type": []any{"string", "null"}, "enum": []any{"hide", "dismiss", nil}},
+			"resolved_by": nullable("string"), "resolved_at": tTimeNull, "created_at": tTime}, "id", "target_type", "target_id", "reason", "status"),
 		"Consortium": obj(map[string]any{"members": arr(ref("PublicActor")), "coverage": tNum, "gaps": tStrings}),
 	}
 }
@@ -435,7 +471,7 @@ func buildOpenAPI(version string) map[string]any {
 			map[string]any{"name": "auth"}, map[string]any{"name": "account"}, map[string]any{"name": "actors"},
 			map[string]any{"name": "matching"}, map[string]any{"name": "introductions"}, map[string]any{"name": "notifications"},
 			map[string]any{"name": "funding"}, map[string]any{"name": "directory"}, map[string]any{"name": "practices"},
-			map[string]any{"name": "taxonomy"}, map[string]any{"name": "admin"}, map[string]any{"name": "observatory"},
+			map[string]any{"name": "taxonomy"}, map[string]any{"name": "admin"}, map[string]any{"name": "observatory"}, map[string]any{"name": "open data"}, map[string]any{"name": "moderation"},
 			map[string]any{"name": "operations"},
 		},
 		"paths": paths,

@@ -34,6 +34,12 @@ func (s *Server) routes(a *auth) {
 	v1.GET("/stats/skills", s.statsSkills)
 	v1.GET("/stats/trends", s.statsTrends)
 	v1.GET("/stats/introductions", s.statsIntroductions)
+	// Open data (FAIR): opted-in profiles as JSON-LD, never contact; the taxonomy as SKOS.
+	v1.GET("/open", s.openDataset)
+	v1.GET("/open/actors", s.openActors)
+	v1.GET("/open/actors/:id", s.openActorOne)
+	v1.GET("/open/dump", s.openDump)
+	v1.GET("/open/taxonomy", s.openTaxonomy)
 
 	// Signed in. Middleware sits on each route, not on a group: an echo group with middleware would
 	// also catch unknown paths below it and answer 401 instead of 404.
@@ -70,6 +76,7 @@ func (s *Server) routes(a *auth) {
 	v1.POST("/notifications/read-all", s.readAllNotifications, in)
 	v1.POST("/notifications/:id/read", s.readNotification, in)
 	v1.POST("/actors/:id/claim", s.claimActor, in)
+	v1.POST("/reports", s.createReport, in)
 
 	// Intermediaries and admins edit the funding catalogue.
 	editor := requireRole(models.RoleIntermediary, models.RoleAdmin)
@@ -82,6 +89,10 @@ func (s *Server) routes(a *auth) {
 	v1.GET("/claims", s.listClaims, in, admin)
 	v1.POST("/claims/:id/approve", s.approveClaim, in, admin)
 	v1.POST("/claims/:id/reject", s.rejectClaim, in, admin)
+	v1.GET("/reports", s.listReports, in, admin)
+	v1.POST("/reports/:id/resolve", s.resolveReport, in, admin)
+	v1.POST("/actors/:id/hide", s.hideActor, in, admin)
+	v1.POST("/actors/:id/restore", s.restoreActor, in, admin)
 
 	// Unknown /api paths answer the JSON 404; everything else is the web UI.
 	e.Any("/api/*", func(c echo.Context) error { return echo.ErrNotFound })
