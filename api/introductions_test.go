@@ -265,6 +265,53 @@ func TestIntroductionRace(t *testing.T) {
 	}
 }
 
+// TestBrokeredConcurrentAccepts: both sides accept at the same moment; both succeed (the second
+// re-reads after losing the version race) and the introduction is connected exactly once.
+func TestBrokeredConcurrentAccepts(t *testing.T) {
+	e := newEnv(t)
+	alice, bob, broker := e.register("Alice"), e.register("Bob"), e.register("Broker")
+	m := e.createActor(alice.Access, with(museum(), "capacity", 10))
+	hub := e.createActor(broker.Access, map[string]any{"kind": "intermediary", "name": "Creative Hub", "org_type": "network",
+		"country": "DE", "languages": []string{"en"}})
+	for round := range 5 {
+		s := e.createActor(bob.Access, named(startup(), fmt.Sprintf("Seeing Machines %d", round)))
+		r := e.call("POST", "/api/v1/introductions", map[string]any{"broker_actor_id": hub, "actor_ids": []string{m, s}, "message": introMsg}, broker.Access)
+		if r.Status != 201 {
+			t.Fatalf("propose: %d %s", r.Status, r.Raw)
+		}
+		id := r.JSON["id"].(string)
+		var wg sync.WaitGroup
+		codes := make([]int, 2)
+		start := make(chan struct{})
+		for i, tok := range []string{alice.Access, bob.Access} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				codes[i] = e.call("POST", "/api/v1/introductions/"+id+"/accept", nil, tok).Status
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if codes[0] != 200 || codes[1] != 200 {
+			t.Fatalf("round %d: %v", round, codes)
+		}
+		in, err := e.store.Introduction(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, ev := range in.Events {
+			if ev.Type == models.EventConnected {
+				n++
+			}
+		}
+		if in.Status != models.IntroConnected || n != 1 {
+			t.Fatalf("round %d: %s with %d connected events", round, in.Status, n)
+		}
+	}
+}
+
 func TestIntroductionLimits(t *testing.T) {
 	e := newEnv(t)
 	alice, bob := e.register("Alice"), e.register("Bob")

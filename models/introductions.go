@@ -411,9 +411,10 @@ func (s *Store) CreateIntroduction(ctx context.Context, r NewIntroduction) (*Int
 				return err
 			}
 			if busy >= t.Capacity {
-				if !brokered {
-					savedFor = from.ID
+				if brokered {
+					return &LimitError{Code: "at_capacity", Message: fmt.Sprintf("%s is at capacity (%d open or recent introductions): propose this introduction later.", t.Name, t.Capacity)}
 				}
+				savedFor = from.ID
 				return &LimitError{Code: "at_capacity", Message: fmt.Sprintf("%s is at capacity (%d open or recent introductions): we saved them to your list so that you can ask later.", t.Name, t.Capacity)}
 			}
 		}
