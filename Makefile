@@ -59,3 +59,33 @@ bench:
 
 clean:
 	rm -rf crossover data frontend/dist/assets frontend/dist/index.html
+
+## reliability: the reliability suites in full and every fuzz target for a minute (docs/RELIABILITY.md);
+## with TEST_DATABASE_URL they run on PostgreSQL, including a restart of the local cluster mid-load
+FUZZTIME ?= 10s
+.PHONY: reliability reliability-short fuzz deploy-check
+reliability:
+	CROSSOVER_RELIABILITY=full $(GO) test -count=1 -v -timeout 30m -run 'TestReliability|TestScaleOut' .
+	$(MAKE) fuzz FUZZTIME=60s
+
+## reliability-short: the bounded mode CI runs (about two minutes)
+reliability-short:
+	CROSSOVER_RELIABILITY=short $(GO) test -count=1 -v -timeout 10m -run 'TestReliability' .
+	$(MAKE) fuzz FUZZTIME=10s
+
+## fuzz: each Go fuzz target for FUZZTIME; a crasher is kept in its package's testdata/fuzz
+fuzz:
+	@set -e; for f in $$(git ls-files --cached --others --exclude-standard '*_test.go' | xargs grep -l '^func Fuzz'); do \
+	  pkg=./$$(dirname $$f); \
+	  for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | cut -d' ' -f2); do \
+	    echo "== fuzz $$pkg $$t for $(FUZZTIME)"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+## deploy-check: the deployment files offline (go test ./deploy), and kubeconform where it can download its schemas
+deploy-check:
+	$(GO) test -count=1 ./deploy/...
+	@out=$$($(GO) run github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0 -strict -summary -ignore-missing-schemas -skip Kustomization deploy/k8s 2>&1); st=$$?; \
+	if grep -q "failed downloading schema" <<<"$$out"; then \
+	  echo "kubeconform: SKIPPED: its Kubernetes schemas cannot be downloaded from this machine (go test ./deploy checked the manifests)"; \
+	else echo "$$out"; exit $$st; fi
