@@ -101,36 +101,39 @@ func EngineBench(ctx context.Context, cfg EngineBenchConfig) (EngineBenchReport,
 		ids = append(ids, a.ID)
 	}
 
-	eng := make([]time.Duration, 0, len(queries))
-	brute := make([]time.Duration, 0, len(queries))
-	var engCPU, bruteCPU []time.Duration
+	// Each method answers every query in turn (as a serving process would), then the lists are
+	// compared.
 	runtime.LockOSThread() // so that the thread's CPU clock is this goroutine's
 	defer runtime.UnlockOSThread()
-	for _, q := range queries {
-		if err := ctx.Err(); err != nil {
-			return rep, err
+	run := func(f func(Query) ([]Result, error)) (lists [][]Result, wall, cpu []time.Duration, err error) {
+		for _, q := range queries {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, nil, err
+			}
+			c := threadCPU()
+			t := time.Now()
+			res, err := f(q)
+			wall = append(wall, time.Since(t))
+			if c >= 0 {
+				cpu = append(cpu, threadCPU()-c)
+			}
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			lists = append(lists, res)
 		}
-		c := threadCPU()
-		t := time.Now()
-		got, err := ix.MatchExact(q)
-		eng = append(eng, time.Since(t))
-		if c >= 0 {
-			engCPU = append(engCPU, threadCPU()-c)
-		}
-		if err != nil {
-			return rep, err
-		}
-		c = threadCPU()
-		t = time.Now()
-		want, err := ix.BruteForce(q)
-		brute = append(brute, time.Since(t))
-		if c >= 0 {
-			bruteCPU = append(bruteCPU, threadCPU()-c)
-		}
-		if err != nil {
-			return rep, err
-		}
-		if !reflect.DeepEqual(got, want) {
+		return lists, wall, cpu, nil
+	}
+	got, eng, engCPU, err := run(ix.MatchExact)
+	if err != nil {
+		return rep, err
+	}
+	want, brute, bruteCPU, err := run(ix.BruteForce)
+	if err != nil {
+		return rep, err
+	}
+	for i := range got {
+		if !reflect.DeepEqual(got[i], want[i]) {
 			rep.Identical = false
 			rep.Mismatches++
 		}

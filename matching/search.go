@@ -94,8 +94,8 @@ func (ix *Index) better(x, y hit) bool {
 	return ix.ids[x.slot] < ix.ids[y.slot]
 }
 
-// push keeps the k best hits in a heap whose root is the worst of them. It reports whether the
-// heap is full, in which case h[0].score is the current threshold.
+// push keeps the k best hits in a heap whose root is the worst of them: once the heap is full,
+// h[0].score is the score to beat.
 func (ix *Index) push(h []hit, k int, x hit) []hit {
 	if len(h) < k {
 		h = append(h, x)
@@ -290,7 +290,6 @@ type search struct {
 	wsum          float64   // sum of the querying actor's need weights, summed as coverage does
 	sig           uint64    // the querying actor's context signature
 	best          []float64 // per need of A: the best an offer of the current record gives
-	noNeedPos     int
 	h             []hit
 	theta         float64 // the k-th best score once the heap is full, else -1
 }
