@@ -349,6 +349,42 @@ func TestIntroductionLimits(t *testing.T) {
 	}
 }
 
+// TestConcurrentRequestsRespectLimits: twelve requests of one sender at once; exactly ten pass.
+func TestConcurrentRequestsRespectLimits(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := e.register("Alice"), e.register("Bob")
+	m := e.createActor(alice.Access, museum())
+	var targets []string
+	for i := range 12 {
+		targets = append(targets, e.createActor(bob.Access, named(startup(), fmt.Sprintf("Target %d", i))))
+	}
+	codes := make([]int, len(targets))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, s := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			codes[i] = e.introduce(alice.Access, m, s).Status
+		}()
+	}
+	close(start)
+	wg.Wait()
+	created, refused := 0, 0
+	for _, c := range codes {
+		switch c {
+		case 201:
+			created++
+		case 422:
+			refused++
+		}
+	}
+	if created != 10 || refused != 2 {
+		t.Fatalf("statuses %v: %d created, %d refused; want 10 and 2", codes, created, refused)
+	}
+}
+
 func TestIntroductionCapacityAndAvailability(t *testing.T) {
 	e := newEnv(t)
 	alice, bob, carol := e.register("Alice"), e.register("Bob"), e.register("Carol")

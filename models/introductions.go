@@ -383,6 +383,12 @@ func (s *Store) CreateIntroduction(ctx context.Context, r NewIntroduction) (*Int
 		if brokered && (from.ID == a || from.ID == b) {
 			return Invalid("actor_ids", "a broker introduces two other actors, not itself")
 		}
+		// Counting and inserting must not interleave with another request of the same sender or to the
+		// same recipient (limits, capacity): on PostgreSQL the actor rows are locked in id order; SQLite
+		// transactions are serial already.
+		if err := s.lockActors(ctx, from.ID, a, b); err != nil {
+			return err
+		}
 		if err := s.checkLimits(ctx, from.ID, in.PairKey, r.Limits, now); err != nil {
 			return err
 		}
@@ -1049,4 +1055,13 @@ func (s *Store) ResponsivenessSince(ctx context.Context, since time.Time) (map[s
 		out[r.ActorID] = x
 	}
 	return out, nil
+}
+
+// lockActors takes row locks on the given actors, in id order so that two transactions cannot deadlock.
+func (s *Store) lockActors(ctx context.Context, ids ...string) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	var got []string
+	return s.conn(ctx).Raw("SELECT id FROM actors WHERE id IN ? ORDER BY id FOR UPDATE", ids).Scan(&got).Error
 }
