@@ -34,6 +34,12 @@ class Router {
   }
 
   go(path: string) { location.hash = '#' + path; }
+
+  /** Rewrites the address without a new screen (a profile just created gets its id in the URL). */
+  replace(path: string) {
+    history.replaceState(null, '', '#' + path);
+    this.current = location.hash;
+  }
 }
 
 export const router = new Router();

@@ -64,6 +64,16 @@ class Session implements TokenStore {
 }
 
 export const session = new Session();
+
+// Another tab rotated the refresh token (or signed out): follow it, or the next refresh here would
+// present a spent token and the server would revoke the whole family.
+if (typeof window !== 'undefined') {
+  window.addEventListener('storage', (e) => {
+    if (e.key !== REFRESH_KEY) return;
+    if (e.newValue) session.refresh = e.newValue;
+    else session.clear();
+  });
+}
 export const api = new Api({ tokens: session, onSessionLost: () => session.clear() });
 
 /** Finds the caller's actors: from GET /me if it lists them, else the list filtered by owner, plus the ids remembered here. */
