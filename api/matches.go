@@ -118,6 +118,9 @@ func (s *Server) matches(c echo.Context) error {
 	if err := s.matcher.catchUp(ctx); err != nil {
 		return err
 	}
+	if q.Kind == matching.KindIntermediary {
+		return s.intermediaryMatches(c, a, q, ix) // brokers are ranked by their own rules (api/brokerage.go)
+	}
 	start := time.Now()
 	results, err := ix.Match(q)
 	s.matcher.metrics.queries.Observe(time.Since(start).Seconds())

@@ -72,6 +72,7 @@ func (s *Server) routes(a *auth) {
 	v1.POST("/introductions/:id/withdraw", s.withdrawIntroduction, in)
 	v1.POST("/introductions/:id/outcome", s.answerOutcome, in)
 	v1.GET("/brokerage/dashboard", s.brokerDashboard, in)
+	v1.GET("/brokerage/opportunities", s.brokerageOpportunities, in)
 	v1.GET("/notifications", s.listNotifications, in)
 	v1.POST("/notifications/read-all", s.readAllNotifications, in)
 	v1.POST("/notifications/:id/read", s.readNotification, in)

@@ -30,3 +30,11 @@ func (ix *Index) SkillSim(need, offer string) float64 {
 	}
 	return ix.tree.sim(n, o)
 }
+
+// Excluded reports whether a pair must not be matched ("not interested", "met before", or an
+// introduction in progress).
+func (ix *Index) Excluded(a, b string) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.isExcluded(a, b)
+}
