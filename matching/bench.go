@@ -36,7 +36,7 @@ type EngineBenchReport struct {
 	Actors, Queries, K   int
 	Build                time.Duration
 	BuildCPU             time.Duration // process CPU time of the build (Linux), GC included
-	HeapPerActor         float64 // bytes of heap the index holds per actor
+	HeapPerActor         float64       // bytes of heap the index holds per actor
 	EngineP50, EngineP99 time.Duration
 	BruteP50, BruteP99   time.Duration
 	SQLP50, SQLP99       time.Duration // zero without SQLBaseline
