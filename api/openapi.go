@@ -239,6 +239,18 @@ func apiOps() []apiOp {
 				"required_skills": tStrings, "current": ref("Team"), "method": str("exact: exhaustive search; greedy: two-phase greedy", "exact", "greedy", "none"),
 				"pool_size": tInt, "items": arr(ref("Team"))}, "current", "items"), Errors: []int{403, 404, 422}},
 
+		// Practices catalogue.
+		{Method: "GET", Path: "/api/v1/practices", Tag: "practices", Summary: "AI practices in the CCIs (public), in a stable order",
+			Query: []qparam{qs("sector", "sector slug"), qs("skill", "skill slug; skills below it match too"), qs("country", "ISO 3166-1 alpha-2"),
+				qs("actor", "an actor involved"), qs("q", "text in title, summary or outcome"), pLimit, pCursor},
+			Resp: page(ref("Practice")), Errors: []int{422}},
+		{Method: "GET", Path: "/api/v1/practices/:id", Tag: "practices", Summary: "One practice (public)", Resp: ref("Practice"), Errors: []int{404}},
+		{Method: "POST", Path: "/api/v1/practices", Tag: "practices", Auth: "bearer", Summary: "Share a practice (the caller owns it)",
+			Body: ref("PracticeInput"), Status: 201, Resp: ref("Practice"), Errors: []int{422}},
+		{Method: "PATCH", Path: "/api/v1/practices/:id", Tag: "practices", Auth: "bearer", Summary: "Edit a practice (owner or admin; version in the body or If-Match; stale → 409)",
+			Body: ref("PracticeInput"), Resp: ref("Practice"), Errors: []int{403, 404, 409, 422}},
+		{Method: "DELETE", Path: "/api/v1/practices/:id", Tag: "practices", Auth: "bearer", Summary: "Delete a practice (owner or admin)", Status: 204, Errors: []int{403, 404}},
+
 		// Directory claims.
 		{Method: "POST", Path: "/api/v1/actors/:id/claim", Tag: "directory", Auth: "bearer", Summary: "Ask to claim an unclaimed directory entry (one pending claim per user and entry)",
 			Body: obj(map[string]any{"message": str("who you are and how you are linked to the organisation (1–2000 characters)")}, "message"), Status: 201, Resp: ref("Claim"), Errors: []int{404, 409, 422}},
@@ -352,6 +364,14 @@ func apiSchemas() map[string]any {
 			"consortium": map[string]any{"type": []any{"object", "null"}, "properties": map[string]any{"min_entities": tInt, "min_countries": tInt,
 				"sector_mix":       arr(obj(map[string]any{"sectors": tStrings, "min_entities": tInt, "description": tString})),
 				"not_only_sectors": tStrings, "requires_ai_and_cci": tBool, "note": tString}}}),
+		"Practice": obj(map[string]any{"id": tString, "owner_id": nullable("string"), "title": tString, "sector": tString, "summary": tString,
+			"skills": tStrings, "actor_ids": tStrings, "outcome": tString, "links": tStrings, "licence": tString, "country": tString,
+			"version": tInt, "created_at": tTime, "updated_at": tTime}, "id", "title", "sector", "summary", "version"),
+		"PracticeInput": obj(map[string]any{"title": str("1–200 characters"), "sector": str("a sector slug"), "summary": str("1–5000 characters"),
+			"skills": map[string]any{"type": "array", "items": tString, "maxItems": 30}, "actor_ids": map[string]any{"type": "array", "items": tString, "maxItems": 20},
+			"outcome": tString, "links": map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "uri"}, "maxItems": 10},
+			"licence": str("SPDX identifier (CC-BY-4.0) or short text, at most 100 characters"), "country": str("ISO 3166-1 alpha-2"),
+			"version": map[string]any{"type": "integer", "description": "PATCH only"}}),
 		"Claim": obj(map[string]any{"id": tString, "actor_id": tString, "user_id": tString, "message": tString,
 			"status": str("", "pending", "approved", "rejected"), "decided_by": nullable("string"), "decided_at": tTimeNull, "created_at": tTime},
 			"id", "actor_id", "user_id", "status"),

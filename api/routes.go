@@ -26,6 +26,8 @@ func (s *Server) routes(a *auth) {
 	v1.GET("/sectors", s.listSectors)
 	v1.GET("/funding", s.listFunding)
 	v1.GET("/funding/:id", s.getFunding)
+	v1.GET("/practices", s.listPractices)
+	v1.GET("/practices/:id", s.getPractice)
 	v1.POST("/auth/register", a.register)
 	v1.POST("/auth/login", a.login)
 	v1.POST("/auth/refresh", a.refresh)
@@ -77,6 +79,9 @@ func (s *Server) routes(a *auth) {
 	v1.POST("/notifications/read-all", s.readAllNotifications, in)
 	v1.POST("/notifications/:id/read", s.readNotification, in)
 	v1.POST("/actors/:id/claim", s.claimActor, in)
+	v1.POST("/practices", s.createPractice, in)
+	v1.PATCH("/practices/:id", s.patchPractice, in)
+	v1.DELETE("/practices/:id", s.deletePractice, in)
 	v1.POST("/reports", s.createReport, in)
 
 	// Intermediaries and admins edit the funding catalogue.
