@@ -866,3 +866,54 @@ func TestOutboxReplicasNeverClaimTheSameRow(t *testing.T) {
 		}
 	}
 }
+
+// TestDepartureClosesPendingIntroductions: when a side or the broker leaves (account erased, actor
+// deleted), its pending introductions close at once with a neutral notice instead of waiting to expire.
+func TestDepartureClosesPendingIntroductions(t *testing.T) {
+	e := newEnv(t)
+	alice, bob, carol, broker := e.register("Alice"), e.register("Bob"), e.register("Carol"), e.register("Broker")
+	m := e.createActor(alice.Access, museum())
+	s := e.createActor(bob.Access, startup())
+	c := e.createActor(carol.Access, named(startup(), "Third Eye"))
+	hub := e.createActor(broker.Access, map[string]any{"kind": "intermediary", "name": "Creative Hub", "org_type": "network",
+		"country": "DE", "languages": []string{"en"}})
+	propose := func(a, b string) string {
+		r := e.call("POST", "/api/v1/introductions", map[string]any{"broker_actor_id": hub, "actor_ids": []string{a, b}, "message": introMsg}, broker.Access)
+		if r.Status != 201 {
+			t.Fatalf("propose: %d %s", r.Status, r.Raw)
+		}
+		return r.JSON["id"].(string)
+	}
+	direct := e.mustIntroduce(alice.Access, m, s)
+	brokered := propose(s, c)
+	e.call("POST", "/api/v1/introductions/"+brokered+"/accept", nil, carol.Access)
+	other := propose(m, c)
+
+	if r := e.call("DELETE", "/api/v1/me", nil, bob.Access); r.Status != 204 {
+		t.Fatalf("erase: %d %s", r.Status, r.Raw)
+	}
+	for _, tc := range []struct {
+		id, who, status string
+		token           string
+	}{{direct, "alice", "declined", alice.Access}, {brokered, "carol", "declined", carol.Access}, {brokered, "broker", "declined", broker.Access}} {
+		r := e.call("GET", "/api/v1/introductions/"+tc.id, nil, tc.token)
+		if r.JSON["status"] != tc.status || r.JSON["decline"].(map[string]any)["reason"] != "left" || strings.Contains(r.Raw, "Seeing Machines") {
+			t.Fatalf("%s's view after the other side left: %s", tc.who, r.Raw)
+		}
+		e.verify(tc.id)
+	}
+	for _, u := range []account{alice, carol, broker} {
+		r := e.call("GET", "/api/v1/notifications?unread=true", nil, u.Access)
+		if !strings.Contains(r.Raw, models.NoteIntroClosed) || !strings.Contains(r.Raw, "Someone in this introduction left Crossover") {
+			t.Fatalf("%s's notices: %s", u.Email, r.Raw)
+		}
+	}
+	// The broker deletes its intermediary: its open proposal is withdrawn.
+	if r := e.call("DELETE", "/api/v1/actors/"+hub, nil, broker.Access); r.Status != 204 {
+		t.Fatalf("delete hub: %d %s", r.Status, r.Raw)
+	}
+	if r := e.call("GET", "/api/v1/introductions/"+other, nil, alice.Access); r.JSON["status"] != "withdrawn" {
+		t.Fatalf("proposal of a departed broker: %s", r.Raw)
+	}
+	e.verify(other)
+}

@@ -602,6 +602,9 @@ func (s *Store) UpdateActor(ctx context.Context, id string, version int, in Acto
 // DeleteActor removes a profile and everything hanging from it.
 func (s *Store) DeleteActor(ctx context.Context, id string) error {
 	err := s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.closeForDeparture(ctx, []string{id}, time.Now()); err != nil {
+			return err
+		}
 		res := s.conn(ctx).Where("id = ?", id).Delete(&Actor{})
 		if res.Error != nil {
 			return res.Error

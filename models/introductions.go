@@ -171,6 +171,7 @@ const (
 	ActDecline  = "decline"
 	ActWithdraw = "withdraw"
 	ActExpire   = "expire"
+	ActLeave    = "leave" // a side or the broker leaves the platform (actor deleted, account erased)
 )
 
 // allowed is the transition table: from which status, which action, by whom. Only pending is open.
@@ -194,6 +195,9 @@ var allowed = map[string]map[string]func(in *Introduction, by string) bool{
 			return p != nil && p.Role == RoleRequester
 		},
 		ActExpire: func(in *Introduction, by string) bool { return by == "" },
+		ActLeave: func(in *Introduction, by string) bool {
+			return in.Party(by) != nil || (in.BrokerActorID != nil && *in.BrokerActorID == by)
+		},
 	},
 }
 
@@ -218,6 +222,11 @@ func next(in *Introduction, action, by string) (string, error) {
 		return IntroWithdrawn, nil
 	case ActExpire:
 		return IntroExpired, nil
+	case ActLeave: // the asking side leaving withdraws; an answering side leaving declines
+		if p := in.Party(by); p != nil && p.Role != RoleRequester {
+			return IntroDeclined, nil
+		}
+		return IntroWithdrawn, nil
 	}
 	return "", illegal(in, action)
 }
@@ -647,6 +656,12 @@ func (s *Store) transition(ctx context.Context, id string, act IntroAction) (*In
 		if err := s.appendEvent(ctx, in, IntroEvent{Type: EventExpired}, now); err != nil {
 			return nil, err
 		}
+	case ActLeave:
+		typ := map[string]string{IntroDeclined: EventDeclined, IntroWithdrawn: EventWithdrawn}[status]
+		act.Reason = ReasonLeft
+		if err := s.appendEvent(ctx, in, IntroEvent{ActorID: by, Type: typ, Reason: ReasonLeft}, now); err != nil {
+			return nil, err
+		}
 	}
 	event := map[string]string{IntroDeclined: EventDeclined, IntroWithdrawn: EventWithdrawn, IntroExpired: EventExpired,
 		IntroConnected: EventConnected, IntroPending: EventAccepted}[status]
@@ -1064,4 +1079,40 @@ func (s *Store) lockActors(ctx context.Context, ids ...string) error {
 	}
 	var got []string
 	return s.conn(ctx).Raw("SELECT id FROM actors WHERE id IN ? ORDER BY id FOR UPDATE", ids).Scan(&got).Error
+}
+
+// ReasonLeft is the reason of introductions closed because a side or the broker left the platform.
+const ReasonLeft = "left"
+
+// closeForDeparture closes the pending introductions of actors that are being deleted, in the
+// caller's transaction, so that nobody waits for an answer that cannot come. The notices name
+// nobody: the departing member's name is not copied into anyone's inbox.
+func (s *Store) closeForDeparture(ctx context.Context, actorIDs []string, now time.Time) error {
+	if len(actorIDs) == 0 {
+		return nil
+	}
+	type row struct{ ID, ActorID string }
+	var rows []row
+	err := s.conn(ctx).Raw(`SELECT i.id, p.actor_id FROM introductions i JOIN introduction_parties p ON p.introduction_id = i.id
+		WHERE i.status = ? AND p.actor_id IN ?
+		UNION SELECT i.id, i.broker_actor_id FROM introductions i WHERE i.status = ? AND i.broker_actor_id IN ?`,
+		IntroPending, actorIDs, IntroPending, actorIDs).Scan(&rows).Error
+	if err != nil {
+		return err
+	}
+	done := map[string]bool{}
+	for _, r := range rows {
+		if done[r.ID] {
+			continue
+		}
+		done[r.ID] = true
+		if _, err := s.transition(ctx, r.ID, IntroAction{Action: ActLeave, ByActor: r.ActorID, Now: now}); err != nil {
+			var ce *ConflictError
+			if errors.As(err, &ce) || errors.Is(err, errStale) {
+				continue
+			}
+			return err
+		}
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ const (
 	NoteIntroWithdrawn = "introduction_withdrawn"
 	NoteIntroExpired   = "introduction_expired"
 	NoteOutcomeDue     = "outcome_due"
+	NoteIntroClosed    = "introduction_closed"
 )
 
 // declineLabels are the readable forms of decline reasons, the system's included.
@@ -27,6 +28,7 @@ var declineLabels = map[string]string{
 	"other":        "another reason",
 	"unavailable":  "the profile is no longer available for new collaborations",
 	"paused":       "its owner paused matching",
+	ReasonLeft:     "the member left Crossover",
 }
 
 // DeclineLabel is the readable form of a decline reason.
@@ -95,6 +97,12 @@ func (s *Store) notifyIntro(ctx context.Context, in *Introduction, event, byActo
 		}
 	}
 	pair := name(a) + " and " + name(b)
+	if reason == ReasonLeft {
+		event = "" // one neutral notice instead of the usual ones
+		for _, p := range []*string{a, b, broker} {
+			add(p, NoteIntroClosed, "Introduction closed", "Someone in this introduction left Crossover, so it is closed.")
+		}
+	}
 	switch event {
 	case EventRequested:
 		add(b, NoteIntroRequested, "New introduction request from "+name(a),

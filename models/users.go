@@ -463,6 +463,9 @@ func (s *Store) EraseUser(ctx context.Context, userID, ip string) error {
 		if err := s.conn(ctx).Model(&Actor{}).Where("owner_id = ?", userID).Pluck("id", &actorIDs).Error; err != nil {
 			return err
 		}
+		if err := s.closeForDeparture(ctx, actorIDs, time.Now()); err != nil {
+			return err
+		}
 		for _, id := range actorIDs {
 			if err := s.recordChange(ctx, id, ChangeDelete, ""); err != nil {
 				return err
