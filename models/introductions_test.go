@@ -39,6 +39,11 @@ func TestTransitionTable(t *testing.T) {
 		{"broker withdraws", brokered(IntroPending, "accepted", "pending"), ActWithdraw, hub, IntroWithdrawn},
 		{"side withdraws", brokered(IntroPending, "pending", "pending"), ActWithdraw, a, ""},
 		{"side declines after the other accepted", brokered(IntroPending, "accepted", "pending"), ActDecline, b, IntroDeclined},
+		{"recipient leaves", direct(IntroPending, "pending"), ActLeave, b, IntroDeclined},
+		{"requester leaves", direct(IntroPending, "pending"), ActLeave, a, IntroWithdrawn},
+		{"side leaves after accepting", brokered(IntroPending, "accepted", "pending"), ActLeave, a, IntroDeclined},
+		{"broker leaves", brokered(IntroPending, "pending", "pending"), ActLeave, hub, IntroWithdrawn},
+		{"stranger leaves", direct(IntroPending, "pending"), ActLeave, x, ""},
 	} {
 		got, err := next(tc.in, tc.action, tc.by)
 		if got != tc.want {
@@ -51,7 +56,7 @@ func TestTransitionTable(t *testing.T) {
 	}
 	// Every final status refuses every action.
 	for _, st := range []string{IntroConnected, IntroDeclined, IntroWithdrawn, IntroExpired} {
-		for _, act := range []string{ActAccept, ActDecline, ActWithdraw, ActExpire} {
+		for _, act := range []string{ActAccept, ActDecline, ActWithdraw, ActExpire, ActLeave} {
 			for _, by := range []string{a, b, hub, ""} {
 				in := brokered(st, "pending", "pending")
 				if got, err := next(in, act, by); got != "" || err == nil {
