@@ -152,7 +152,7 @@ func ApplyDemo(ctx context.Context, store *models.Store) error {
 	if err != nil {
 		return err
 	}
-	for _, d := range demoActors {
+	for _, d := range append(demoActors[:len(demoActors):len(demoActors)], moreDemoActors...) {
 		if existing[d.name] {
 			continue
 		}
