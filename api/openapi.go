@@ -212,6 +212,17 @@ func apiOps() []apiOp {
 		{Method: "GET", Path: "/api/v1/brokerage/opportunities", Tag: "introductions", Auth: "bearer", Summary: "Pairs an intermediary could introduce: actors in its focus, never introduced, best match score first (owner of the intermediary actor, or admin)",
 			Query: []qparam{{Name: "actor", Desc: "the intermediary actor's id", Schema: tString, Required: true}, pLimit},
 			Resp:  obj(map[string]any{"broker_actor_id": tString, "focus_actors": tInt, "items": arr(ref("Opportunity"))}, "items"), Errors: []int{403, 404, 422}},
+		{Method: "GET", Path: "/api/v1/brokerage/opportunities", Tag: "introductions", Auth: "bearer", Summary: "For an intermediary: the most promising pairs among the actors in its focus, never introduced (owner of the intermediary or admin)",
+			Query: []qparam{{Name: "actor", Desc: "the intermediary actor's id", Schema: tString, Required: true}, pLimit},
+			Resp: obj(map[string]any{"broker_actor_id": tString, "focus_actors": tInt, "items": arr(obj(map[string]any{"a": ref("PublicActor"), "b": ref("PublicActor"),
+				"score": tNum, "forward": tNum, "backward": tNum, "cross": map[string]any{"type": "boolean", "description": "the two are of different kinds"}, "reasons": arr(ref("Reason"))}))}),
+			Errors: []int{403, 422, 503}},
+		{Method: "POST", Path: "/api/v1/actors/:id/saved-searches", Tag: "funding", Auth: "bearer", Summary: "Save a partner or funding search (owner or admin); new matches become notifications",
+			Desc:   "What the search finds now is recorded as seen; a periodic check inside serve (every 10 minutes) re-runs the searches and notifies the actor's owner of items never found before. At most 20 per actor.",
+			Body:   obj(map[string]any{"kind": str("", "partner", "funding"), "name": str("at most 100 characters; a default is made from the actor's name"), "query": ref("SavedQuery")}, "kind"),
+			Status: 201, Resp: obj(map[string]any{"saved_search": ref("SavedSearch"), "current": map[string]any{"type": "integer", "description": "items found now"}}), Errors: []int{403, 404, 422}},
+		{Method: "GET", Path: "/api/v1/actors/:id/saved-searches", Tag: "funding", Auth: "bearer", Summary: "An actor's saved searches (owner or admin)", Resp: items(ref("SavedSearch")), Errors: []int{403, 404}},
+		{Method: "DELETE", Path: "/api/v1/actors/:id/saved-searches/:search", Tag: "funding", Auth: "bearer", Summary: "Delete a saved search (owner or admin)", Status: 204, Errors: []int{403, 404}},
 		{Method: "GET", Path: "/api/v1/notifications", Tag: "notifications", Auth: "bearer", Summary: "The caller's notifications, newest first, with the unread count",
 			Query: []qparam{qb("unread", "only unread ones"), pLimit, pCursor},
 			Resp:  obj(map[string]any{"items": arr(ref("Notification")), "next_cursor": nullable("string"), "unread": tInt}, "items")},
@@ -254,6 +265,16 @@ func apiOps() []apiOp {
 		// Directory claims.
 		{Method: "POST", Path: "/api/v1/actors/:id/claim", Tag: "directory", Auth: "bearer", Summary: "Ask to claim an unclaimed directory entry (one pending claim per user and entry)",
 			Body: obj(map[string]any{"message": str("who you are and how you are linked to the organisation (1–2000 characters)")}, "message"), Status: 201, Resp: ref("Claim"), Errors: []int{404, 409, 422}},
+
+		// Bulk import.
+		{Method: "POST", Path: "/api/v1/imports/actors", Tag: "imports", Auth: "bearer", Roles: []string{"intermediary", "admin"},
+			Summary: "Import actors from CSV: dry run (default) or real run, per-row error report; valid rows written in batches, one transaction each",
+			Desc: "Body: the CSV as text/csv with the mapping in the query (map.<field>=<column header>, or mapping=<JSON object>), or multipart/form-data with parts file and mapping (JSON). " +
+				"Fields: name, kind, org_type, country, languages (required); region, sectors, offers, needs, collaboration_modes, remote, available, capacity, bio, website, contact_email, contact_phone, focus. " +
+				"Lists are separated by ; or |. offers: skill labels (preferred label, synonym or slug) with an optional :level (1–4, default 2); needs: labels with optional :must or :nice (default must). " +
+				"An unmapped field is read from a column named like it. A file that is not CSV (400 malformed_csv) or lacks a required column (422) changes nothing. The imported actors are owned by the caller and managed.",
+			Query: []qparam{qs("dry_run", "default true", "true", "false"), qi("preview", "dry run: how many parsed rows to return (default 5)", 0, 50), qs("mapping", "JSON object field → column header")},
+			Body:  tString, BodyType: "text/csv", Resp: ref("ImportReport"), Errors: []int{400, 403, 413, 415, 422}},
 
 		// Moderation.
 		{Method: "POST", Path: "/api/v1/reports", Tag: "moderation", Auth: "bearer", Summary: "Report a profile, or an introduction you are in (its message), to the admins",
@@ -378,6 +399,11 @@ func apiSchemas() map[string]any {
 		"FundingMatch": obj(map[string]any{"instrument": ref("Instrument"), "score": tNum, "eligibility": str("", "eligible", "with_partners", "ineligible"),
 			"status":  str("closed also when an open call's deadline has passed", "open", "closed", "reference"),
 			"reasons": arr(ref("Criterion")), "missing": tStrings, "conditions": tStrings}, "instrument", "score", "eligibility"),
+		"SavedQuery": obj(map[string]any{"kind": str("partner: kind of partner", "ai", "cci", "intermediary"), "country": str("partner: ISO 3166-1 alpha-2"), "sector": str("partner: sector slug"),
+			"eligibility": arr(str("", "eligible", "with_partners", "ineligible")), "type": str("funding: instrument type"), "include_closed": tBool,
+			"min_score": map[string]any{"type": "number", "minimum": 0, "maximum": 1}}),
+		"SavedSearch": obj(map[string]any{"id": tString, "actor_id": tString, "kind": str("", "partner", "funding"), "name": tString, "query": ref("SavedQuery"),
+			"last_run_at": tTimeNull, "created_at": tTime}, "id", "actor_id", "kind", "query"),
 		"Criterion": obj(map[string]any{"code": tString, "message": tString, "met": tBool}, "code", "message", "met"),
 		"Team": obj(map[string]any{"members": arr(obj(map[string]any{"id": tString, "name": tString, "role": str("", "lead", "chosen", "suggested"),
 			"kind": tString, "country": tString, "actor": ref("PublicActor"), "covers": tStrings, "fills": tStrings})),
@@ -399,6 +425,11 @@ func apiSchemas() map[string]any {
 		"Report": obj(map[string]any{"id": tString, "reporter_id": nullable("string"), "target_type": tString, "target_id": tString, "reason": tString, "note": tString,
 			"status": str("", "open", "resolved"), "action": map[string]any{"type": []any{"string", "null"}, "enum": []any{"hide", "dismiss", nil}},
 			"resolved_by": nullable("string"), "resolved_at": tTimeNull, "created_at": tTime}, "id", "target_type", "target_id", "reason", "status"),
+		"ImportReport": obj(map[string]any{"dry_run": tBool, "rows": tInt, "valid": tInt, "invalid": tInt, "imported": tInt, "batches": tInt, "batch_size": tInt,
+			"mapping":      map[string]any{"type": "object", "additionalProperties": tString},
+			"errors":       arr(obj(map[string]any{"row": map[string]any{"type": "integer", "description": "spreadsheet row: the header is row 1"}, "column": tString, "field": tString, "reason": tString})),
+			"invalid_rows": arr(tInt), "unresolved_skills": arr(obj(map[string]any{"label": tString, "rows": arr(tInt)})),
+			"preview": arr(ref("ActorInput")), "actor_ids": tStrings}, "dry_run", "rows", "valid", "invalid", "imported", "errors"),
 	}
 }
 
@@ -508,7 +539,7 @@ func buildOpenAPI(version string) map[string]any {
 			map[string]any{"name": "auth"}, map[string]any{"name": "account"}, map[string]any{"name": "actors"},
 			map[string]any{"name": "matching"}, map[string]any{"name": "introductions"}, map[string]any{"name": "notifications"},
 			map[string]any{"name": "funding"}, map[string]any{"name": "directory"}, map[string]any{"name": "practices"},
-			map[string]any{"name": "taxonomy"}, map[string]any{"name": "admin"}, map[string]any{"name": "observatory"}, map[string]any{"name": "open data"}, map[string]any{"name": "moderation"},
+			map[string]any{"name": "taxonomy"}, map[string]any{"name": "admin"}, map[string]any{"name": "observatory"}, map[string]any{"name": "open data"}, map[string]any{"name": "moderation"}, map[string]any{"name": "imports"},
 			map[string]any{"name": "operations"},
 		},
 		"paths": paths,

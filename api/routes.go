@@ -88,6 +88,7 @@ func (s *Server) routes(a *auth) {
 	editor := requireRole(models.RoleIntermediary, models.RoleAdmin)
 	v1.POST("/funding", s.createFunding, in, editor)
 	v1.PATCH("/funding/:id", s.patchFunding, in, editor)
+	v1.POST("/imports/actors", s.importActors, in, editor)
 
 	// Admins.
 	admin := requireRole(models.RoleAdmin)

@@ -1,0 +1,92 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/crossover-cci/crossover/models"
+)
+
+// importActors is the bulk CSV import for intermediaries and admins. The CSV comes either as the body
+// (Content-Type: text/csv) with the column mapping in the query (map.<field>=<column header>, or
+// mapping=<JSON object>), or as multipart/form-data with a "file" part and an optional "mapping" part
+// holding the JSON object. dry_run defaults to true: check and report, write nothing.
+func (s *Server) importActors(c echo.Context) error {
+	dry := true
+	switch c.QueryParam("dry_run") {
+	case "", "true":
+	case "false":
+		dry = false
+	default:
+		return models.Invalid("dry_run", "must be true or false")
+	}
+	preview, err := queryInt(c, "preview", 5, 0, 50)
+	if err != nil {
+		return err
+	}
+	mapping := models.ImportMapping{}
+	for k, v := range c.QueryParams() {
+		if f, ok := strings.CutPrefix(k, "map."); ok && len(v) > 0 {
+			mapping[f] = v[0]
+		}
+	}
+	if m := c.QueryParam("mapping"); m != "" {
+		if err := json.Unmarshal([]byte(m), &mapping); err != nil {
+			return models.Invalid("mapping", "must be a JSON object of field → column header")
+		}
+	}
+	req := c.Request()
+	mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	var body io.Reader
+	switch mt {
+	case "text/csv", "application/csv":
+		body = req.Body
+	case "multipart/form-data":
+		fh, err := c.FormFile("file")
+		if err != nil {
+			return models.Invalid("file", "is required: the CSV file as the \"file\" part")
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		body = f
+		if m := c.FormValue("mapping"); m != "" {
+			if err := json.Unmarshal([]byte(m), &mapping); err != nil {
+				return models.Invalid("mapping", "must be a JSON object of field → column header")
+			}
+		}
+	default:
+		return &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Message: "Send the CSV as text/csv (mapping in the query) or as multipart/form-data (parts file and mapping)."}
+	}
+	rep, err := s.store.ImportActorsCSV(req.Context(), body, models.ImportOptions{OwnerID: userFrom(c).ID, Mapping: mapping,
+		DryRun: dry, Codes: s.codes, Preview: preview})
+	var fe *models.ImportFileError
+	if errors.As(err, &fe) {
+		return &apiError{Status: http.StatusBadRequest, Code: "malformed_csv", Message: fe.Message}
+	}
+	if err != nil {
+		if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
+			return err
+		}
+		if rep == nil {
+			return err
+		}
+		// A batch failed after earlier ones committed: say how far it got.
+		s.log.Error("import", "error", err, "imported", rep.Imported)
+		return &apiError{Status: http.StatusInternalServerError, Code: "import_interrupted",
+			Message: "The import stopped on a database error after " + itoa(rep.Imported) + " rows were imported in full batches; the rest was not."}
+	}
+	if !dry {
+		_ = s.store.Audit(req.Context(), &userFrom(c).ID, c.RealIP(), "actors_imported", itoa(rep.Imported)+" actors in "+itoa(rep.Batches)+" batches")
+	}
+	return c.JSON(http.StatusOK, rep)
+}

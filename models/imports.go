@@ -1,0 +1,401 @@
+package models
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Bulk import of actors from CSV. The whole file is read and checked before anything is written: a
+// file that is not CSV, or lacks a mapped column, changes nothing. Each row is then validated like a
+// profile posted to the API; skills are given as labels and resolved through the taxonomy's preferred
+// labels and synonyms (any language), or slugs. A real run writes the valid rows in batches, one
+// transaction per batch; the report names every invalid row, column and reason.
+
+// ImportFields are the actor fields a CSV column can be mapped to.
+var ImportFields = []string{"name", "kind", "org_type", "country", "region", "languages", "sectors", "offers", "needs",
+	"collaboration_modes", "remote", "available", "capacity", "bio", "website", "contact_email", "contact_phone", "focus"}
+
+// importRequired must be mapped to a column of the header.
+var importRequired = []string{"name", "kind", "org_type", "country", "languages"}
+
+// ImportMapping maps an actor field to the CSV column (header text) it is read from. Unmapped fields
+// are read from a column named like the field, when there is one.
+type ImportMapping map[string]string
+
+// ImportOptions say who imports and how.
+type ImportOptions struct {
+	OwnerID   string // the importing intermediary or admin owns the imported actors
+	Mapping   ImportMapping
+	DryRun    bool
+	BatchSize int // rows per transaction; 200 when zero
+	Codes     CodeChecker
+	Preview   int // how many valid rows to return parsed (dry runs)
+}
+
+// ImportRowError is one problem of one row. Row counts lines as a spreadsheet does: the header is row 1.
+type ImportRowError struct {
+	Row    int    `json:"row"`
+	Column string `json:"column"`
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+// UnresolvedSkill is a skill label no taxonomy label or synonym matched, with the rows using it.
+type UnresolvedSkill struct {
+	Label string `json:"label"`
+	Rows  []int  `json:"rows"`
+}
+
+// ImportReport is the outcome of an import or a dry run.
+type ImportReport struct {
+	DryRun      bool              `json:"dry_run"`
+	Rows        int               `json:"rows"`
+	Valid       int               `json:"valid"`
+	Invalid     int               `json:"invalid"`
+	Imported    int               `json:"imported"`
+	Batches     int               `json:"batches"`
+	BatchSize   int               `json:"batch_size"`
+	Mapping     ImportMapping     `json:"mapping"`
+	Errors      []ImportRowError  `json:"errors"`
+	InvalidRows []int             `json:"invalid_rows"`
+	Unresolved  []UnresolvedSkill `json:"unresolved_skills"`
+	Preview     []*Actor          `json:"preview,omitempty"`
+	ActorIDs    []string          `json:"actor_ids,omitempty"`
+}
+
+// ImportFileError says the file itself cannot be read (not CSV, no header): nothing was imported.
+type ImportFileError struct{ Message string }
+
+func (e *ImportFileError) Error() string { return e.Message }
+
+// skillResolver finds a skill by slug or normalised label: a preferred label wins over synonyms; a
+// label two skills share as equals is ambiguous.
+type skillResolver struct {
+	pref, alt map[string][]string
+	slugs     map[string]bool
+}
+
+func (s *Store) skillResolver(ctx context.Context) (*skillResolver, error) {
+	var labels []SkillLabel
+	if err := s.conn(ctx).Select("skill_slug", "kind", "norm").Find(&labels).Error; err != nil {
+		return nil, err
+	}
+	var slugs []string
+	if err := s.conn(ctx).Model(&SkillRow{}).Pluck("slug", &slugs).Error; err != nil {
+		return nil, err
+	}
+	r := &skillResolver{pref: map[string][]string{}, alt: map[string][]string{}, slugs: map[string]bool{}}
+	for _, sl := range slugs {
+		r.slugs[sl] = true
+	}
+	add := func(m map[string][]string, k, slug string) {
+		for _, x := range m[k] {
+			if x == slug {
+				return
+			}
+		}
+		m[k] = append(m[k], slug)
+	}
+	for _, l := range labels {
+		if l.Kind == "pref" {
+			add(r.pref, l.Norm, l.SkillSlug)
+		} else {
+			add(r.alt, l.Norm, l.SkillSlug)
+		}
+	}
+	return r, nil
+}
+
+// resolve returns the slug of a label, or why it cannot.
+func (r *skillResolver) resolve(label string) (string, string) {
+	n := NormalizeLabel(label)
+	if r.slugs[n] {
+		return n, ""
+	}
+	for _, m := range []map[string][]string{r.pref, r.alt} {
+		switch got := m[n]; len(got) {
+		case 0:
+		case 1:
+			return got[0], ""
+		default:
+			sort.Strings(got)
+			return "", fmt.Sprintf("skill %q is ambiguous (%s): use the slug", label, strings.Join(got, ", "))
+		}
+	}
+	return "", fmt.Sprintf("unknown skill %q", label)
+}
+
+var listSep = regexp.MustCompile(`\s*[;|]\s*`)
+
+func splitList(v string) []string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	var out []string
+	for _, p := range listSep.Split(v, -1) {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parseBool(v string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "yes", "y", "1", "oui", "ja":
+		return true, true
+	case "false", "no", "n", "0", "non", "nein":
+		return false, true
+	}
+	return false, false
+}
+
+// ImportActorsCSV reads, checks and (unless DryRun) imports actors from a CSV file.
+func (s *Store) ImportActorsCSV(ctx context.Context, r io.Reader, opt ImportOptions) (*ImportReport, error) {
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 200
+	}
+	cr := csv.NewReader(r)
+	cr.TrimLeadingSpace = true
+	records, err := cr.ReadAll()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, &ImportFileError{Message: fmt.Sprintf("The file is not valid CSV: row %d, column %d: %v. Nothing was imported.", pe.StartLine, pe.Column, pe.Err)}
+		}
+		return nil, &ImportFileError{Message: "The file could not be read as CSV. Nothing was imported."}
+	}
+	if len(records) == 0 {
+		return nil, &ImportFileError{Message: "The file is empty: the first row must name the columns. Nothing was imported."}
+	}
+	header := records[0]
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff") // a spreadsheet's byte-order mark
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimSpace(h)] = i
+	}
+	// The effective mapping: explicit entries, else a column named like the field.
+	mapping := ImportMapping{}
+	ve := &ValidationError{}
+	known := map[string]bool{}
+	for _, f := range ImportFields {
+		known[f] = true
+	}
+	for f, c := range opt.Mapping {
+		if !known[f] {
+			ve.Add("mapping."+f, "is not an importable field: use one of "+strings.Join(ImportFields, ", "))
+			continue
+		}
+		if _, ok := col[c]; !ok {
+			ve.Addf("mapping."+f, "column %q is not in the header", c)
+			continue
+		}
+		mapping[f] = c
+	}
+	for _, f := range ImportFields {
+		if _, ok := mapping[f]; !ok {
+			if _, ok := col[f]; ok && opt.Mapping[f] == "" {
+				mapping[f] = f
+			}
+		}
+	}
+	for _, f := range importRequired {
+		if _, ok := mapping[f]; !ok && ve.Fields["mapping."+f] == "" {
+			ve.Addf("mapping."+f, "is required: name the column that holds %s (the header has: %s)", f, strings.Join(header, ", "))
+		}
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	resolver, err := s.skillResolver(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep := &ImportReport{DryRun: opt.DryRun, Rows: len(records) - 1, BatchSize: opt.BatchSize, Mapping: mapping,
+		Errors: []ImportRowError{}, InvalidRows: []int{}, Unresolved: []UnresolvedSkill{}}
+	unresolved := map[string][]int{}
+	var valid []*Actor
+	for i, rec := range records[1:] {
+		row := i + 2
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" && len(header) > 1 {
+			rep.Rows-- // a blank line is not a row
+			continue
+		}
+		a, errs := s.importRow(ctx, rec, mapping, col, resolver, opt, unresolved, row)
+		if len(errs) > 0 {
+			rep.Errors = append(rep.Errors, errs...)
+			rep.InvalidRows = append(rep.InvalidRows, row)
+			continue
+		}
+		valid = append(valid, a)
+	}
+	rep.Valid, rep.Invalid = len(valid), len(rep.InvalidRows)
+	for label, rows := range unresolved {
+		rep.Unresolved = append(rep.Unresolved, UnresolvedSkill{Label: label, Rows: rows})
+	}
+	sort.Slice(rep.Unresolved, func(i, j int) bool { return rep.Unresolved[i].Label < rep.Unresolved[j].Label })
+	if opt.DryRun {
+		if opt.Preview > 0 {
+			rep.Preview = valid[:min(opt.Preview, len(valid))]
+		}
+		return rep, nil
+	}
+	for start := 0; start < len(valid); start += opt.BatchSize {
+		batch := valid[start:min(start+opt.BatchSize, len(valid))]
+		err := s.InTx(ctx, func(ctx context.Context) error {
+			for _, a := range batch {
+				if err := s.insertActor(ctx, a); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return rep, fmt.Errorf("import batch %d (rows after %d imported ones): %w", rep.Batches+1, rep.Imported, err)
+		}
+		s.committed()
+		rep.Batches++
+		rep.Imported += len(batch)
+		for _, a := range batch {
+			rep.ActorIDs = append(rep.ActorIDs, a.ID)
+		}
+	}
+	return rep, nil
+}
+
+// importRow turns one record into a validated actor, or the row's errors.
+func (s *Store) importRow(ctx context.Context, rec []string, mapping ImportMapping, col map[string]int, resolver *skillResolver,
+	opt ImportOptions, unresolved map[string][]int, row int) (*Actor, []ImportRowError) {
+	var errs []ImportRowError
+	fail := func(field, reason string) {
+		errs = append(errs, ImportRowError{Row: row, Column: mapping[field], Field: field, Reason: reason})
+	}
+	get := func(field string) string {
+		c, ok := mapping[field]
+		if !ok {
+			return ""
+		}
+		if i := col[c]; i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	now := time.Now().UTC()
+	owner := opt.OwnerID
+	a := &Actor{ID: newID(), OwnerID: &owner, Kind: strings.ToLower(get("kind")), Name: get("name"), OrgType: strings.ToLower(get("org_type")),
+		Country: strings.ToUpper(get("country")), Region: get("region"), Bio: get("bio"), Website: get("website"),
+		ContactEmail: get("contact_email"), ContactPhone: get("contact_phone"), Focus: get("focus"),
+		Available: true, Capacity: 3, Managed: true, Source: "import", Claimed: true,
+		RenewedAt: now, Version: 1, CreatedAt: now, UpdatedAt: now,
+		Languages: []string{}, Sectors: []string{}, Offers: []Offer{}, Needs: []Need{}, Modes: []string{}}
+	for _, l := range splitList(get("languages")) {
+		a.Languages = append(a.Languages, strings.ToLower(l))
+	}
+	a.Sectors = append(a.Sectors, splitList(get("sectors"))...)
+	a.Modes = append(a.Modes, splitList(get("collaboration_modes"))...)
+	for _, f := range []struct {
+		name string
+		dst  *bool
+	}{{"remote", &a.Remote}, {"available", &a.Available}} {
+		if v := get(f.name); v != "" {
+			b, ok := parseBool(v)
+			if !ok {
+				fail(f.name, "must be true or false (or yes/no)")
+			}
+			*f.dst = b
+		}
+	}
+	if v := get("capacity"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fail("capacity", "must be a whole number from 0 to 100")
+		}
+		a.Capacity = n
+	}
+	skill := func(field, item string) (string, string) {
+		// "label:suffix", where the suffix is a level (offers) or an importance (needs).
+		label, suffix := item, ""
+		if i := strings.LastIndex(item, ":"); i > 0 {
+			label, suffix = strings.TrimSpace(item[:i]), strings.ToLower(strings.TrimSpace(item[i+1:]))
+		}
+		slug, why := resolver.resolve(label)
+		if why != "" {
+			fail(field, why)
+			if strings.HasPrefix(why, "unknown") {
+				k := NormalizeLabel(label)
+				if rows := unresolved[k]; len(rows) == 0 || rows[len(rows)-1] != row {
+					unresolved[k] = append(rows, row)
+				}
+			}
+		}
+		return slug, suffix
+	}
+	for _, item := range splitList(get("offers")) {
+		slug, suffix := skill("offers", item)
+		level := 2
+		if suffix != "" {
+			n, err := strconv.Atoi(suffix)
+			if err != nil || n < 1 || n > 4 {
+				fail("offers", fmt.Sprintf("level of %q must be 1 to 4", item))
+			}
+			level = n
+		}
+		if slug != "" {
+			a.Offers = append(a.Offers, Offer{Skill: slug, Level: level})
+		}
+	}
+	for _, item := range splitList(get("needs")) {
+		slug, suffix := skill("needs", item)
+		imp := "must"
+		if suffix != "" {
+			if suffix != "must" && suffix != "nice" {
+				fail("needs", fmt.Sprintf("importance of %q must be must or nice", item))
+			}
+			imp = suffix
+		}
+		if slug != "" {
+			a.Needs = append(a.Needs, Need{Skill: slug, Importance: imp})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if err := s.validateActor(ctx, a, opt.Codes); err != nil {
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			return nil, []ImportRowError{{Row: row, Reason: err.Error()}}
+		}
+		paths := make([]string, 0, len(ve.Fields))
+		for p := range ve.Fields {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+		for _, p := range paths {
+			field := p
+			if i := strings.IndexAny(field, "[."); i > 0 {
+				field = field[:i]
+			}
+			if field == "contact" {
+				field = "contact_" + strings.TrimPrefix(p, "contact.")
+			}
+			reason := ve.Fields[p]
+			if p != field {
+				reason = p + " " + reason
+			}
+			fail(field, reason)
+		}
+		return nil, errs
+	}
+	return a, nil
+}
