@@ -331,18 +331,32 @@ func (ix *Index) upsertMany(actors []Actor) {
 		c.flags |= flagPending
 		ix.slots[s] = c
 	}
-	var needLen [numKinds][]int
-	var noNeedLen [numKinds]int
-	for k := range needLen {
-		needLen[k] = make([]int, len(ix.tree.slugs))
-	}
+	// Each kind has its own lists: link the kinds in parallel.
+	var byKind [numKinds][]int32
 	for _, s := range fresh {
 		c := &ix.slots[s]
 		c.flags &^= flagPending
-		if !c.is(flagCandidate) {
-			continue
+		if c.is(flagCandidate) {
+			byKind[c.kind] = append(byKind[c.kind], s)
 		}
-		k, rec := c.kind, recordHead+int(c.nOff)+int(c.nNeed)
+	}
+	var wg sync.WaitGroup
+	for k, slots := range byKind {
+		if len(slots) > 0 {
+			wg.Go(func() { ix.linkMany(Kind(k), slots) })
+		}
+	}
+	wg.Wait()
+}
+
+// linkMany links candidates of kind k; every list grows once, to its final size. It touches
+// only kind k's lists, so kinds can be linked concurrently.
+func (ix *Index) linkMany(k Kind, slots []int32) {
+	needLen := make([]int, len(ix.tree.slugs))
+	noNeedLen := 0
+	for _, s := range slots {
+		c := &ix.slots[s]
+		rec := recordHead + int(c.nOff) + int(c.nNeed)
 		for _, o := range c.offers() {
 			cl := &ix.pairs[k][o]
 			if c.nNeed == 0 {
@@ -353,26 +367,22 @@ func (ix *Index) upsertMany(actors []Actor) {
 			}
 		}
 		for _, n := range c.needs() {
-			needLen[k][n>>1] += recordHead + int(c.nNeed)
+			needLen[n>>1] += recordHead + int(c.nNeed)
 		}
 		if c.nNeed == 0 {
-			noNeedLen[k]++
+			noNeedLen++
 		}
 	}
-	for k := range ix.pairs {
-		for i := range ix.pairs[k] {
-			ix.pairs[k][i].grow()
+	for i := range ix.pairs[k] {
+		ix.pairs[k][i].grow()
+	}
+	for n, l := range needLen {
+		if l > 0 {
+			ix.needPost[k][n] = slices.Grow(ix.needPost[k][n], l)
 		}
 	}
-	for k := range needLen {
-		for n, l := range needLen[k] {
-			if l > 0 {
-				ix.needPost[k][n] = slices.Grow(ix.needPost[k][n], l)
-			}
-		}
-		ix.noNeeds[k] = slices.Grow(ix.noNeeds[k], noNeedLen[k])
-	}
-	for _, s := range fresh {
+	ix.noNeeds[k] = slices.Grow(ix.noNeeds[k], noNeedLen)
+	for _, s := range slots {
 		ix.link(s)
 	}
 }
