@@ -144,9 +144,9 @@ function matches(me, kind, limit) {
   }
   return out.sort((x, y) => y.score - x.score).slice(0, limit);
 }
-function notify(actorId, message) {
+function notify(actorId, message, link = '') {
   const a = actors.get(actorId); if (!a) return;
-  notes.push({ id: randomUUID(), user_id: a.owner_id, title: message, read: false, created_at: now() });
+  notes.push({ id: randomUUID(), user_id: a.owner_id, title: message, link, read: false, created_at: now() });
 }
 // The same party view as the Go API: names for everyone, contact of the other side only once connected.
 function introView(u, i) {
@@ -309,7 +309,7 @@ async function handle(method, path, q, body, auth) {
       }
       Object.assign(i, { id: randomUUID(), message: msg, status: 'pending', created_at: now(), updated_at: now(), events: [{ status: 'pending', at: now() }] });
       intros.set(i.id, i);
-      for (const a of i.parties) if (!i.accepted.includes(a)) notify(a, 'Someone would like to meet you.');
+      for (const a of i.parties) if (!i.accepted.includes(a)) notify(a, 'Someone would like to meet you.', `/introductions/${i.id}`);
       return ok(introView(u, i), 201);
     }
     if (!p[1] && method === 'GET') {
@@ -327,7 +327,7 @@ async function handle(method, path, q, body, auth) {
     if (p[2] === 'accept') {
       if (!who) return err(409, 'conflict', 'You have nothing to accept here.');
       i.accepted.push(who);
-      if (i.parties.every((x) => i.accepted.includes(x))) { i.status = 'connected'; for (const a of i.parties) notify(a, 'You are connected: contact details are now visible.'); }
+      if (i.parties.every((x) => i.accepted.includes(x))) { i.status = 'connected'; for (const a of i.parties) notify(a, 'You are connected: contact details are now visible.', `/introductions/${i.id}`); }
     } else if (p[2] === 'decline') {
       if (!who) return err(409, 'conflict', 'You have nothing to decline here.');
       if (body?.reason && !['not_relevant', 'no_capacity', 'timing', 'other'].includes(body.reason)) {

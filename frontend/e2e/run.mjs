@@ -241,6 +241,23 @@ async function main() {
     await card.locator('.tag.ok').waitFor();
     check('introduction requested', await card.locator('.tag.ok').isVisible());
 
+    // The start-up is told: the bell counts it, and its link opens the introduction.
+    await go(B.page, '/matches');
+    const badge = B.page.locator('.bell .badge');
+    await badge.waitFor({ timeout: TIMEOUT }).catch(() => {});
+    check('start-up\'s bell shows an unread notification', (await badge.count()) > 0 && Number(await badge.textContent()) >= 1);
+    if (await badge.count()) {
+      await B.page.locator('.bell > button').click();
+      const link = B.page.locator('#bell-list a').first();
+      if (await link.count()) {
+        await axe(B.page, 'notifications (open)');
+        await link.click();
+        await B.page.waitForURL(/#\/introductions\//);
+        await B.page.waitForSelector('.intro');
+        check('the notification opens the introduction', (await B.page.locator('.intro.opened').count()) === 1);
+      }
+    }
+
     // 4. The start-up accepts.
     await go(B.page, '/introductions?box=received');
     await B.page.waitForSelector('.intro, .empty');

@@ -2,6 +2,12 @@
 
 export interface Route { path: string; parts: string[]; query: URLSearchParams }
 
+// Links in e-mails and notifications are paths (/introductions/ID); the Go server answers them with
+// index.html, and here they become the hash route they name.
+if (typeof location !== 'undefined' && location.pathname !== '/' && !location.hash) {
+  history.replaceState(null, '', '/#' + location.pathname + location.search);
+}
+
 function parse(hash: string): Route {
   const raw = hash.replace(/^#/, '') || '/';
   const [p, q = ''] = raw.split('?');
