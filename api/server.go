@@ -122,9 +122,11 @@ func NewServer(d Deps) (*Server, error) {
 	return s, nil
 }
 
-// Start runs the background work of this replica (the matching index follower) until ctx ends.
+// Start runs the background work of this replica (the matching index follower, the saved-search
+// check) until ctx ends.
 func (s *Server) Start(ctx context.Context) {
 	go s.matcher.run(ctx)
+	go s.runSavedSearches(ctx)
 }
 
 // ServeHTTP makes the server an http.Handler.
