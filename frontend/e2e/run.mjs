@@ -7,7 +7,7 @@
 // both see each other's contact details; a third person never does. axe-core runs on every screen
 // (0 serious/critical violations); screenshots in EN and FR go to docs/screenshots/.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -391,6 +391,22 @@ async function main() {
       await A.page.waitForTimeout(300);
       await axe(A.page, screen); await shot(A.page, `${screen}-en`);
     }
+
+    // Privacy: the museum downloads its data; the third person deletes their account, after confirming.
+    await go(A.page, '/account');
+    const [download] = await Promise.all([A.page.waitForEvent('download'), A.page.getByRole('button', { name: 'Download my data' }).click()]);
+    const exported = await download.path().then((p) => readFileSync(p, 'utf8')).catch(() => '');
+    check('export downloads a JSON file with my data', exported.includes(museum.email) && (() => { try { JSON.parse(exported); return true; } catch { return false; } })());
+    await go(C.page, '/account');
+    await C.page.getByRole('button', { name: 'Delete my account' }).click();
+    const final = C.page.getByRole('button', { name: 'Delete everything now' });
+    check('deleting needs the e-mail typed first', await final.isDisabled());
+    await C.page.fill('#confirm-email', third.email);
+    await final.click();
+    await C.page.waitForURL(/deleted=1/);
+    check('after deletion the start page says so', await C.page.locator('.alert.ok').isVisible());
+    const gone = await api('POST', '/api/v1/auth/login', { email: third.email, password });
+    check('a deleted account cannot sign in', gone.status === 401, `status ${gone.status}`);
 
     // The same screens in French.
     await setLang(A.page, 'fr');
