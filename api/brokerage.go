@@ -22,7 +22,7 @@ const (
 	brokerSector   = 0.2 // the broker works in the actor's sectors
 	brokerPlace    = 0.2 // same country (region), or both remote
 	brokerTrack    = 0.1 // introductions it brokered that connected
-	maxBrokers     = 5000
+	maxBrokers     = 500 // intermediaries read from the engine's ranking per request
 )
 
 // intermediaryMatches ranks intermediaries for actor a. The people engine's reciprocal score fits
@@ -32,7 +32,7 @@ const (
 // in common, not the same member, not excluded).
 func (s *Server) intermediaryMatches(c echo.Context, a *models.Actor, q matching.Query, ix *matching.Index) error {
 	ctx := c.Request().Context()
-	brokers, err := s.store.Intermediaries(ctx, maxBrokers)
+	brokers, err := s.brokerCandidates(c, a, q, ix)
 	if err != nil {
 		return err
 	}
@@ -140,6 +140,52 @@ func (s *Server) intermediaryMatches(c echo.Context, a *models.Actor, q matching
 		items = []matchView{}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+// brokerCandidates gathers the intermediaries worth scoring without reading them all: the engine's
+// best intermediaries for the actor (they cover its needs), and those in its sectors and country.
+func (s *Server) brokerCandidates(c echo.Context, a *models.Actor, q matching.Query, ix *matching.Index) ([]*models.Actor, error) {
+	ctx := c.Request().Context()
+	seen := map[string]bool{}
+	var ids []string
+	eq := q
+	eq.Limit, eq.Explain = maxBrokers, false
+	if res, err := ix.MatchExact(eq); err == nil {
+		for _, r := range res {
+			if !seen[r.ActorID] {
+				seen[r.ActorID] = true
+				ids = append(ids, r.ActorID)
+			}
+		}
+	}
+	byID, err := s.store.ActorsIn(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*models.Actor, 0, len(ids))
+	for _, id := range ids {
+		if b := byID[id]; b != nil {
+			out = append(out, b)
+		}
+	}
+	filters := []models.ActorFilter{{Kind: "intermediary", Country: a.Country}}
+	for _, sec := range a.Sectors {
+		filters = append(filters, models.ActorFilter{Kind: "intermediary", Sector: sec})
+	}
+	for _, f := range filters {
+		f.Limit = 100
+		page, _, err := s.store.ListActors(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range page {
+			if !seen[b.ID] {
+				seen[b.ID] = true
+				out = append(out, b)
+			}
+		}
+	}
+	return out, nil
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

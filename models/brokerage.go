@@ -5,16 +5,6 @@ import (
 	"slices"
 )
 
-// Intermediaries lists every visible intermediary with its sectors, languages and brokered skills
-// (its offers): the candidates when an actor looks for a broker.
-func (s *Store) Intermediaries(ctx context.Context, limit int) ([]*Actor, error) {
-	var out []*Actor
-	if err := s.conn(ctx).Where("kind = ? AND hidden_at IS NULL", "intermediary").Order("id").Limit(limit).Find(&out).Error; err != nil {
-		return nil, err
-	}
-	return out, s.loadChildren(ctx, out)
-}
-
 // BrokeredConnected counts, per intermediary actor, the introductions it brokered that connected:
 // its track record.
 func (s *Store) BrokeredConnected(ctx context.Context, brokerIDs []string) (map[string]int, error) {
