@@ -185,12 +185,9 @@ func (s *Server) patchActor(c echo.Context) error {
 
 func (s *Server) deleteActor(c echo.Context) error {
 	ctx := c.Request().Context()
-	a, err := s.store.Actor(ctx, c.Param("id"))
+	a, err := s.editableActor(c, c.Param("id"), "Only the owner of this profile may delete it.")
 	if err != nil {
 		return err
-	}
-	if !canEditActor(userFrom(c), a) {
-		return errForbidden("Only the owner of this profile may delete it.")
 	}
 	if err := s.store.DeleteActor(ctx, a.ID); err != nil {
 		return err
@@ -243,12 +240,9 @@ func (s *Server) listActors(c echo.Context) error {
 // renewActor is the one-click renewal of a stale profile: the owner confirms it is still right.
 func (s *Server) renewActor(c echo.Context) error {
 	ctx := c.Request().Context()
-	a, err := s.store.Actor(ctx, c.Param("id"))
+	a, err := s.editableActor(c, c.Param("id"), "Only the owner of this profile may renew it.")
 	if err != nil {
 		return err
-	}
-	if !canEditActor(userFrom(c), a) {
-		return errForbidden("Only the owner of this profile may renew it.")
 	}
 	renewed, err := s.store.RenewActor(ctx, a.ID, s.now())
 	if err != nil {

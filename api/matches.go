@@ -163,12 +163,9 @@ func (s *Server) feedback(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	a, err := s.store.Actor(ctx, c.Param("id"))
+	a, err := s.editableActor(c, c.Param("id"), "Only the owner of this profile gives feedback on its matches.")
 	if err != nil {
 		return err
-	}
-	if !canEditActor(userFrom(c), a) {
-		return errForbidden("Only the owner of this profile gives feedback on its matches.")
 	}
 	if req.TargetID == "" {
 		return models.Invalid("target_id", "is required")
@@ -182,12 +179,9 @@ func (s *Server) feedback(c echo.Context) error {
 
 func (s *Server) listFeedback(c echo.Context) error {
 	ctx := c.Request().Context()
-	a, err := s.store.Actor(ctx, c.Param("id"))
+	a, err := s.editableActor(c, c.Param("id"), "Only the owner of this profile sees its feedback.")
 	if err != nil {
 		return err
-	}
-	if !canEditActor(userFrom(c), a) {
-		return errForbidden("Only the owner of this profile sees its feedback.")
 	}
 	items, err := s.store.FeedbackOf(ctx, a.ID)
 	if err != nil {
@@ -198,12 +192,9 @@ func (s *Server) listFeedback(c echo.Context) error {
 
 func (s *Server) deleteFeedback(c echo.Context) error {
 	ctx := c.Request().Context()
-	a, err := s.store.Actor(ctx, c.Param("id"))
+	a, err := s.editableActor(c, c.Param("id"), "Only the owner of this profile changes its feedback.")
 	if err != nil {
 		return err
-	}
-	if !canEditActor(userFrom(c), a) {
-		return errForbidden("Only the owner of this profile changes its feedback.")
 	}
 	verdict := c.QueryParam("verdict")
 	if verdict == "" {

@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/crossover-cci/crossover/models"
 )
 
@@ -28,4 +30,17 @@ func (s *Server) canSeeContact(ctx context.Context, u *models.User, a *models.Ac
 		return true, nil
 	}
 	return s.store.ConnectedWith(ctx, u.ID, a.ID)
+}
+
+// editableActor loads the actor named by id for a change by the caller: unknown → 404, not the
+// owner (nor an admin) → 403 with the sentence given.
+func (s *Server) editableActor(c echo.Context, id, forbidden string) (*models.Actor, error) {
+	a, err := s.store.Actor(c.Request().Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !canEditActor(userFrom(c), a) {
+		return nil, errForbidden(forbidden)
+	}
+	return a, nil
 }
