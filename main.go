@@ -192,6 +192,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		return err
 	}
 	handler.Start(ctx)
+	go handler.RunWebhooks(ctx, 30*time.Second)
 	// Background jobs (introduction expiry, outcome questions, e-mail outbox) stop with the server.
 	mailer, err := models.NewMailer(cfg.SMTPURL, "", log)
 	if err != nil {

@@ -266,6 +266,18 @@ func apiOps() []apiOp {
 		{Method: "POST", Path: "/api/v1/actors/:id/claim", Tag: "directory", Auth: "bearer", Summary: "Ask to claim an unclaimed directory entry (one pending claim per user and entry)",
 			Body: obj(map[string]any{"message": str("who you are and how you are linked to the organisation (1–2000 characters)")}, "message"), Status: 201, Resp: ref("Claim"), Errors: []int{404, 409, 422}},
 
+		// Webhooks.
+		{Method: "POST", Path: "/api/v1/webhooks", Tag: "webhooks", Auth: "bearer", Summary: "Register a webhook for an actor you own; the signing secret is returned once",
+			Desc: "Events: introduction.connected, match.new (a partner newly at or above min_score). Each POST carries X-Crossover-Event, X-Crossover-Delivery and " +
+				"X-Crossover-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>; verify it over the raw body and refuse old timestamps. " +
+				"A non-2xx answer or a network error is retried after 1 min, 5 min, 30 min, 2 h and 12 h, then the delivery is failed. Only https URLs to public addresses.",
+			Body: ref("WebhookRequest"), Status: 201, Resp: ref("Webhook"), Errors: []int{400, 403, 422}},
+		{Method: "GET", Path: "/api/v1/webhooks", Tag: "webhooks", Auth: "bearer", Summary: "The caller's webhooks (without secrets)", Resp: items(ref("Webhook"))},
+		{Method: "DELETE", Path: "/api/v1/webhooks/:id", Tag: "webhooks", Auth: "bearer", Summary: "Delete a webhook and its delivery log", Status: 204},
+		{Method: "GET", Path: "/api/v1/webhooks/:id/deliveries", Tag: "webhooks", Auth: "bearer", Summary: "The delivery log, newest first: payload, attempts, last status and error",
+			Query: []qparam{qi("limit", "default 50", 1, 200)}, Resp: items(ref("WebhookDelivery")), Errors: []int{422}},
+		{Method: "POST", Path: "/api/v1/webhooks/:id/ping", Tag: "webhooks", Auth: "bearer", Summary: "Queue a ping delivery to test the receiver", Status: 202, Resp: obj(map[string]any{"queued": tBool})},
+
 		// Bulk import.
 		{Method: "POST", Path: "/api/v1/imports/actors", Tag: "imports", Auth: "bearer", Roles: []string{"intermediary", "admin"},
 			Summary: "Import actors from CSV: dry run (default) or real run, per-row error report; valid rows written in batches, one transaction each",
@@ -425,6 +437,13 @@ func apiSchemas() map[string]any {
 		"Report": obj(map[string]any{"id": tString, "reporter_id": nullable("string"), "target_type": tString, "target_id": tString, "reason": tString, "note": tString,
 			"status": str("", "open", "resolved"), "action": map[string]any{"type": []any{"string", "null"}, "enum": []any{"hide", "dismiss", nil}},
 			"resolved_by": nullable("string"), "resolved_at": tTimeNull, "created_at": tTime}, "id", "target_type", "target_id", "reason", "status"),
+		"WebhookRequest": obj(map[string]any{"actor_id": tString, "url": str("https:// URL of the receiver"), "events": arr(str("", "introduction.connected", "match.new")),
+			"min_score": map[string]any{"type": "number", "minimum": 0, "maximum": 1, "description": "match.new threshold, default 0.5"}}, "actor_id", "url", "events"),
+		"Webhook": obj(map[string]any{"id": tString, "owner_id": tString, "actor_id": tString, "url": tString, "events": tStrings, "min_score": tNum, "active": tBool,
+			"created_at": tTime, "secret": str("only in the answer to POST /webhooks")}, "id", "actor_id", "url", "events"),
+		"WebhookDelivery": obj(map[string]any{"id": tString, "webhook_id": tString, "event": tString, "payload": str("the JSON body sent"),
+			"status": str("", "pending", "delivered", "failed"), "attempts": tInt, "next_attempt_at": tTime, "last_status": nullable("integer"),
+			"last_error": tString, "delivered_at": tTimeNull, "created_at": tTime}, "id", "event", "status"),
 		"ImportReport": obj(map[string]any{"dry_run": tBool, "rows": tInt, "valid": tInt, "invalid": tInt, "imported": tInt, "batches": tInt, "batch_size": tInt,
 			"mapping":      map[string]any{"type": "object", "additionalProperties": tString},
 			"errors":       arr(obj(map[string]any{"row": map[string]any{"type": "integer", "description": "spreadsheet row: the header is row 1"}, "column": tString, "field": tString, "reason": tString})),
@@ -539,7 +558,7 @@ func buildOpenAPI(version string) map[string]any {
 			map[string]any{"name": "auth"}, map[string]any{"name": "account"}, map[string]any{"name": "actors"},
 			map[string]any{"name": "matching"}, map[string]any{"name": "introductions"}, map[string]any{"name": "notifications"},
 			map[string]any{"name": "funding"}, map[string]any{"name": "directory"}, map[string]any{"name": "practices"},
-			map[string]any{"name": "taxonomy"}, map[string]any{"name": "admin"}, map[string]any{"name": "observatory"}, map[string]any{"name": "open data"}, map[string]any{"name": "moderation"}, map[string]any{"name": "imports"},
+			map[string]any{"name": "taxonomy"}, map[string]any{"name": "admin"}, map[string]any{"name": "observatory"}, map[string]any{"name": "open data"}, map[string]any{"name": "moderation"}, map[string]any{"name": "imports"}, map[string]any{"name": "webhooks"},
 			map[string]any{"name": "operations"},
 		},
 		"paths": paths,

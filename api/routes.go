@@ -86,6 +86,11 @@ func (s *Server) routes(a *auth) {
 	v1.PATCH("/practices/:id", s.patchPractice, in)
 	v1.DELETE("/practices/:id", s.deletePractice, in)
 	v1.POST("/reports", s.createReport, in)
+	v1.POST("/webhooks", s.createWebhook, in)
+	v1.GET("/webhooks", s.listWebhooks, in)
+	v1.DELETE("/webhooks/:id", s.deleteWebhook, in)
+	v1.GET("/webhooks/:id/deliveries", s.webhookDeliveries, in)
+	v1.POST("/webhooks/:id/ping", s.pingWebhook, in)
 
 	// Intermediaries and admins edit the funding catalogue.
 	editor := requireRole(models.RoleIntermediary, models.RoleAdmin)
