@@ -577,7 +577,31 @@ func (ix *Index) topK(sc *scratch, ai int32, q *Query, k int) []hit {
 			if len(cl.needs) == 0 {
 				continue
 			}
-			for q, be := range sc.bwd {
+			// The pairs (p, q) worth reading are those with q < qcut. The order they are read in
+			// does not matter for exactness (each is read or skipped by a bound valid when it is
+			// looked at), so walk whichever is shorter: those q, or the code's needed nodes.
+			qcut := 0
+			for qcut < len(sc.bwd) && harmonic(fp, sc.bwd[qcut].ub) >= st.theta-eps {
+				qcut++
+			}
+			if len(cl.needs) < qcut {
+				for j, y := range cl.needs {
+					bi := int(y)
+					if y == noNode {
+						bi = nodes
+					}
+					g := sc.bpos[bi]
+					if g.ep != st.tep || int(g.pos) >= qcut {
+						continue
+					}
+					ub := sc.bwd[g.pos].ub
+					if harmonic(fp, ub) >= st.theta-eps {
+						st.readPairs(cl.lists[j], int32(p), g.pos, minCoverageWith(st.theta, ub)-eps)
+					}
+				}
+				continue
+			}
+			for q, be := range sc.bwd[:qcut] {
 				if harmonic(fp, be.ub) < st.theta-eps {
 					break
 				}
