@@ -63,6 +63,8 @@ func (s *Server) exportMe(c echo.Context) error {
 		"notifications": data.Notifications,
 		"feedback":      data.Feedback,
 		"audit_log":     data.Audit,
+		"practices":     data.Practices,
+		"claims":        data.Claims,
 	})
 }
 

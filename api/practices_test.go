@@ -176,3 +176,18 @@ func TestPracticeListFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestExportHoldsPracticesAndClaims: the caller's practices and directory claims are in GET /me/export.
+func TestExportHoldsPracticesAndClaims(t *testing.T) {
+	e := newEnv(t)
+	a := e.register("Xenia")
+	pid := e.call("POST", "/api/v1/practices", practice(), a.Access).JSON["id"].(string)
+	dir := e.directoryActors(1)
+	cid := e.call("POST", "/api/v1/actors/"+dir[0]+"/claim", map[string]any{"message": "I run it."}, a.Access).JSON["id"].(string)
+	r := e.call("GET", "/api/v1/me/export", nil, a.Access)
+	ps, _ := r.JSON["practices"].([]any)
+	cs, _ := r.JSON["claims"].([]any)
+	if r.Status != 200 || len(ps) != 1 || ps[0].(map[string]any)["id"] != pid || len(cs) != 1 || cs[0].(map[string]any)["id"] != cid {
+		t.Fatalf("export: %d practices %v claims %v", r.Status, ps, cs)
+	}
+}

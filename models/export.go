@@ -49,6 +49,8 @@ type Export struct {
 	Notifications []Notification
 	Feedback      []Feedback
 	Audit         []AuditEntry
+	Practices     []*Practice
+	Claims        []Claim
 }
 
 // Export gathers everything stored about userID (GDPR access and portability).
@@ -82,6 +84,21 @@ func (s *Store) Export(ctx context.Context, userID string) (*Export, error) {
 	}
 	out.Audit = []AuditEntry{}
 	if err := db.Where("user_id = ?", userID).Order("seq").Find(&out.Audit).Error; err != nil {
+		return nil, err
+	}
+	var practices []practiceRow
+	if err := db.Where("owner_id = ?", userID).Order("id").Find(&practices).Error; err != nil {
+		return nil, err
+	}
+	out.Practices = make([]*Practice, len(practices))
+	for i, r := range practices {
+		out.Practices[i] = r.practice()
+	}
+	if err := s.loadPracticeLinks(ctx, out.Practices); err != nil {
+		return nil, err
+	}
+	out.Claims = []Claim{}
+	if err := db.Where("user_id = ?", userID).Order("created_at, id").Find(&out.Claims).Error; err != nil {
 		return nil, err
 	}
 	return out, nil
