@@ -150,7 +150,7 @@ func prepare(ctx context.Context, store *models.Store, migrate bool, stdout io.W
 		if err := seeds.ApplyReference(ctx, store); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "loaded reference data (taxonomy, sectors)")
+		fmt.Fprintln(stdout, "loaded reference data (taxonomy, sectors, funding instruments, directory)")
 	}
 	return nil
 }
