@@ -207,6 +207,12 @@ async function main() {
     await axe(A.page, 'landing'); await shot(A.page, 'landing-en');
     await go(A.page, '/signin');
     await axe(A.page, 'signin'); await shot(A.page, 'signin-en');
+    for (const [screen, hash] of [['funding (signed out)', '/funding'], ['directory (signed out)', '/directory']]) {
+      await go(A.page, hash);
+      await A.page.waitForTimeout(300);
+      check(`${screen}: no raw error`, !(await A.page.locator('main').innerText()).includes('{"'));
+      await axe(A.page, screen);
+    }
     await go(A.page, '/signup');
     await A.page.click('button[type="submit"]'); // empty form: errors shown at the fields
     check('sign-up: errors shown at the field, in words', await A.page.locator('#password-err').isVisible());
