@@ -84,6 +84,7 @@ type teamSearch struct {
 	reqs  []requirement
 	wsum  float64
 	cache map[[2]string]float64
+	vecs  map[string][]float64 // member id → how well it covers each requirement
 }
 
 // SuggestConsortium analyses lead + chosen against the instrument and suggests up to q.Teams teams.
@@ -97,7 +98,7 @@ func SuggestConsortium(q ConsortiumQuery) ConsortiumReport {
 	if q.ExactLimit <= 0 {
 		q.ExactLimit = 20000
 	}
-	ts := &teamSearch{q: &q, e: q.Instrument.Eligibility, cache: map[[2]string]float64{}}
+	ts := &teamSearch{q: &q, e: q.Instrument.Eligibility, cache: map[[2]string]float64{}, vecs: map[string][]float64{}}
 	ts.requirements()
 	core := append([]Applicant{q.Lead}, q.Chosen...)
 	rep := ConsortiumReport{Method: "none"}
@@ -122,6 +123,11 @@ func SuggestConsortium(q ConsortiumQuery) ConsortiumReport {
 	slices.SortFunc(pool, func(a, b Applicant) int { return cmp.Compare(a.ID, b.ID) })
 	rep.PoolSize = len(pool)
 
+	for _, m := range core {
+		if !memberOK(m, ts.e, q.Places) {
+			return rep // no team with this member can meet the rules: Current says why
+		}
+	}
 	greedy := ts.greedyTeams(core, pool)
 	rep.Method = "greedy"
 	var teams [][]Applicant
@@ -191,19 +197,55 @@ func (ts *teamSearch) best(m Applicant, skill string) float64 {
 	return b
 }
 
+// vec is how well m covers each requirement, computed once per member.
+func (ts *teamSearch) vec(m Applicant) []float64 {
+	if v, ok := ts.vecs[m.ID]; ok {
+		return v
+	}
+	v := make([]float64, len(ts.reqs))
+	for i, r := range ts.reqs {
+		v[i] = ts.best(m, r.skill)
+	}
+	if ts.vecs != nil {
+		ts.vecs[m.ID] = v
+	}
+	return v
+}
+
+// bests is, per requirement, the best coverage any member of the team gives.
+func (ts *teamSearch) bests(team []Applicant) []float64 {
+	b := make([]float64, len(ts.reqs))
+	for _, m := range team {
+		for i, v := range ts.vec(m) {
+			b[i] = max(b[i], v)
+		}
+	}
+	return b
+}
+
 func (ts *teamSearch) coverage(team []Applicant) float64 {
 	if ts.wsum == 0 {
 		return 1
 	}
 	sum := 0.0
-	for _, r := range ts.reqs {
-		b := 0.0
-		for _, m := range team {
-			b = max(b, ts.best(m, r.skill))
-		}
-		sum += r.w * b
+	for i, b := range ts.bests(team) {
+		sum += ts.reqs[i].w * b
 	}
 	return sum / ts.wsum
+}
+
+// gain is the coverage c adds to a team whose per-requirement bests are cur.
+func (ts *teamSearch) gain(cur []float64, c Applicant) float64 {
+	if ts.wsum == 0 {
+		return 0
+	}
+	g := 0.0
+	for i, v := range ts.vec(c) {
+		if v > cur[i] {
+			g += ts.reqs[i].w * (v - cur[i])
+		}
+	}
+	return g / ts.wsum
 }
 
 func (ts *teamSearch) pair(a, b string) float64 {
@@ -269,21 +311,21 @@ func (ts *teamSearch) greedy(core, pool []Applicant, banned map[string]bool) ([]
 	team := slices.Clone(core)
 	used := map[string]bool{}
 	first := ""
-	d := deficit(ts.e, team, ts.q.Places)
+	d := deficit(ts.e, team)
 	// Rules phase.
 	for d > 0 {
 		bi, bd, bg, ba := -1, d, 0.0, 0.0
-		cov := ts.coverage(team)
+		cur := ts.bests(team)
 		for i, c := range pool {
 			if used[c.ID] || banned[c.ID] {
 				continue
 			}
 			t2 := append(team, c)
-			nd := deficit(ts.e, t2, ts.q.Places)
+			nd := deficit(ts.e, t2)
 			if nd >= d {
 				continue
 			}
-			g := ts.coverage(t2) - cov
+			g := ts.gain(cur, c)
 			a := ts.affinity(team, c)
 			if bi < 0 || nd < bd || (nd == bd && (g > bg+1e-12 || (g > bg-1e-12 && a > ba+1e-12))) {
 				bi, bd, bg, ba = i, nd, g, a
@@ -302,13 +344,13 @@ func (ts *teamSearch) greedy(core, pool []Applicant, banned map[string]bool) ([]
 	// Cover phase.
 	limit := max(len(team), minEntities(ts.e)) + ts.q.MaxExtra
 	for len(team) < limit {
-		cov := ts.coverage(team)
+		cur := ts.bests(team)
 		bi, bg, ba := -1, 1e-9, 0.0
 		for i, c := range pool {
 			if used[c.ID] || banned[c.ID] {
 				continue
 			}
-			g := ts.coverage(append(team, c)) - cov
+			g := ts.gain(cur, c)
 			a := ts.affinity(team, c)
 			if g > bg+1e-12 || (bi >= 0 && g > bg-1e-12 && a > ba+1e-12) {
 				bi, bg, ba = i, g, a
@@ -374,7 +416,7 @@ func (ts *teamSearch) exactTeams(core, pool []Applicant, k int) [][]Applicant {
 		for _, i := range idx {
 			team = append(team, pool[i])
 		}
-		if deficit(ts.e, team, ts.q.Places) == 0 {
+		if deficit(ts.e, team) == 0 {
 			s := scored{team: team, cov: ts.coverage(team), coh: ts.cohesion(team), key: teamKey(team)}
 			best = append(best, s)
 			slices.SortFunc(best, better)
@@ -641,8 +683,9 @@ func sectorMixFilled(mix []SectorRequirement, team []Applicant) []int {
 }
 
 // deficit counts what the team lacks under the hard composition rules; 0 means they are all met.
-// Adding a member never raises it.
-func deficit(e Eligibility, team []Applicant, p Places) int {
+// Adding a member never raises it. Members' own eligibility is not counted: candidates are
+// filtered before the search and a core with an ineligible member is not searched at all.
+func deficit(e Eligibility, team []Applicant) int {
 	d := 0
 	r := e.Consortium
 	if r != nil {
@@ -664,11 +707,6 @@ func deficit(e Eligibility, team []Applicant, p Places) int {
 	}
 	if len(e.Sectors) > 0 && e.needsConsortium() && !slices.ContainsFunc(team, func(m Applicant) bool { return overlaps(m.Sectors, e.Sectors) }) {
 		d++
-	}
-	for _, m := range team {
-		if !memberOK(m, e, p) {
-			d += 1000 // not repairable by adding members
-		}
 	}
 	return d
 }

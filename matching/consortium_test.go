@@ -126,7 +126,7 @@ func validTeam(in Instrument, team []Applicant, p Places) bool {
 }
 
 func coveredCount(q ConsortiumQuery, team []Applicant) int {
-	ts := &teamSearch{q: &q, e: q.Instrument.Eligibility, cache: map[[2]string]float64{}}
+	ts := &teamSearch{q: &q, e: q.Instrument.Eligibility, cache: map[[2]string]float64{}, vecs: map[string][]float64{}}
 	ts.requirements()
 	n := 0
 	for _, r := range ts.reqs {
@@ -349,5 +349,33 @@ func TestSuggestConsortiumExplains(t *testing.T) {
 	}
 	if rep.Current.Valid || !slices.Contains(rep.Current.Gaps, "needs an AI organisation") {
 		t.Errorf("current gaps %v", rep.Current.Gaps)
+	}
+	// A chosen partner that may not take part: no team can be suggested, and the analysis says why.
+	in.Eligibility.Countries = []string{"EU27"}
+	swiss := Applicant{ID: "ch", Name: "Swiss Lab", Kind: "ai", Country: "CH", Available: true}
+	rep = SuggestConsortium(ConsortiumQuery{Instrument: in, Lead: lead, Chosen: []Applicant{swiss}, Pool: pool, Places: testPlaces()})
+	if len(rep.Suggestions) != 0 || !strings.Contains(strings.Join(rep.Current.Gaps, "; "), "Swiss Lab cannot take part") {
+		t.Errorf("ineligible chosen partner: %d suggestions, gaps %v", len(rep.Suggestions), rep.Current.Gaps)
+	}
+}
+
+// BenchmarkSuggestConsortium: the API's largest pool (400 candidates) for a ten-country call.
+func BenchmarkSuggestConsortium(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	in := Instrument{Eligibility: Eligibility{Countries: []string{"EU27"}, Consortium: &ConsortiumRules{MinEntities: 10, MinCountries: 5,
+		SectorMix: []SectorRequirement{{Sectors: []string{"film", "games"}, MinEntities: 2, Description: "two audiovisual organisations"}}}},
+		SkillsFocus: pick(r, propSkills, 8)}
+	var pool []Applicant
+	for i := range 400 {
+		pool = append(pool, randomApplicant(r, fmt.Sprintf("p%03d", i)))
+	}
+	lead := randomApplicant(r, "lead")
+	lead.Country, lead.OrgType, lead.Available = "FR", "sme", true
+	q := ConsortiumQuery{Instrument: in, Lead: lead, Pool: pool, Places: testPlaces(), Pair: func(a, b string) float64 { return 0.5 }}
+	b.ResetTimer()
+	for b.Loop() {
+		if rep := SuggestConsortium(q); len(rep.Suggestions) == 0 {
+			b.Fatal("no team")
+		}
 	}
 }
