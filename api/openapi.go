@@ -288,6 +288,16 @@ func apiOps() []apiOp {
 			Query: []qparam{qs("dry_run", "default true", "true", "false"), qi("preview", "dry run: how many parsed rows to return (default 5)", 0, 50), qs("mapping", "JSON object field → column header")},
 			Body:  tString, BodyType: "text/csv", Resp: ref("ImportReport"), Errors: []int{400, 403, 413, 415, 422}},
 
+		// Organisers.
+		{Method: "POST", Path: "/api/v1/cohorts/draft", Tag: "organisers", Auth: "bearer", Roles: []string{"intermediary", "admin"},
+			Summary: "Batch matching for a cohort: the CCI × AI pairs with the highest total score that keep everyone within capacity (max-weight b-matching), with greedy's total for comparison",
+			Desc:    "Nothing is stored: review and edit the draft, then publish pairs as brokered introductions (POST /introductions with broker_actor_id).",
+			Body: obj(map[string]any{"actor_ids": map[string]any{"type": "array", "items": tString, "minItems": 2, "maxItems": 500},
+				"min_score": map[string]any{"type": "number", "minimum": 0, "maximum": 1, "description": "default 0.2"}}, "actor_ids"),
+			Resp: obj(map[string]any{"method": tString, "total": tNum, "candidates": tInt, "cci": tInt, "ai": tInt, "min_score": tNum,
+				"pairs":  arr(obj(map[string]any{"cci_actor_id": tString, "cci_name": tString, "ai_actor_id": tString, "ai_name": tString, "score": tNum})),
+				"greedy": obj(map[string]any{"pairs": tInt, "total": tNum})}), Errors: []int{403, 422, 503}},
+
 		// Moderation.
 		{Method: "POST", Path: "/api/v1/reports", Tag: "moderation", Auth: "bearer", Summary: "Report a profile, or an introduction you are in (its message), to the admins",
 			Body: ref("ReportRequest"), Status: 201, Resp: ref("Report"), Errors: []int{400, 404, 409, 422}},
@@ -558,7 +568,7 @@ func buildOpenAPI(version string) map[string]any {
 			map[string]any{"name": "auth"}, map[string]any{"name": "account"}, map[string]any{"name": "actors"},
 			map[string]any{"name": "matching"}, map[string]any{"name": "introductions"}, map[string]any{"name": "notifications"},
 			map[string]any{"name": "funding"}, map[string]any{"name": "directory"}, map[string]any{"name": "practices"},
-			map[string]any{"name": "taxonomy"}, map[string]any{"name": "admin"}, map[string]any{"name": "observatory"}, map[string]any{"name": "open data"}, map[string]any{"name": "moderation"}, map[string]any{"name": "imports"}, map[string]any{"name": "webhooks"},
+			map[string]any{"name": "taxonomy"}, map[string]any{"name": "admin"}, map[string]any{"name": "observatory"}, map[string]any{"name": "open data"}, map[string]any{"name": "moderation"}, map[string]any{"name": "imports"}, map[string]any{"name": "webhooks"}, map[string]any{"name": "organisers"},
 			map[string]any{"name": "operations"},
 		},
 		"paths": paths,
