@@ -434,6 +434,30 @@ async function main() {
         check(`360 px: ${hash} has no horizontal scroll`, over <= 1, `${over}px too wide`);
       }
       await shot(M.page, 'signup-360');
+
+      // Keyboard only, on a phone-sized screen: the first Tab reaches the skip link, with a visible focus ring;
+      // sign in with typing, Tab and Enter.
+      await go(M.page, '/signin');
+      await M.page.reload(); // a fresh load: in-app navigation moves focus to the new screen's heading instead
+      await M.page.waitForSelector('main h1');
+      await M.page.keyboard.press('Tab');
+      const ring = await M.page.evaluate(() => {
+        const el = document.activeElement;
+        const cs = el ? getComputedStyle(el) : null;
+        return { skip: !!el?.classList.contains('skip'), width: cs ? parseFloat(cs.outlineWidth) : 0, style: cs?.outlineStyle };
+      });
+      check('first Tab reaches the skip link, with a visible focus ring', ring.skip && ring.width >= 2 && ring.style !== 'none', JSON.stringify(ring));
+      await M.page.focus('#email');
+      await M.page.keyboard.type(museum.email);
+      await M.page.keyboard.press('Tab');
+      await M.page.keyboard.type(password);
+      await M.page.keyboard.press('Enter');
+      await M.page.waitForURL(/#\/matches/);
+      await M.page.waitForSelector('.match, .empty');
+      check('keyboard sign-in lands on the matches', (await M.page.locator('.match').count()) > 0);
+      const over = await M.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check('360 px: matches have no horizontal scroll', over <= 1, `${over}px too wide`);
+      await shot(M.page, 'matches-360');
     } finally { await M.ctx.close(); }
   } catch (e) {
     // Leave a picture of where each person was, for the log reader.
