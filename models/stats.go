@@ -91,8 +91,12 @@ func (s *Store) StatsOverview(ctx context.Context) (*StatsOverview, error) {
 		byKind[r.K] = r.N
 	}
 	out.ByKind = StatTable{Name: "actors_by_kind", Title: "Actors by kind", Dims: []string{"kind"}, Figures: []string{"actors"}}
-	for _, k := range ActorKinds {
-		out.ByKind.Rows = append(out.ByKind.Rows, StatRow{Dims: []string{k}, Cells: []StatCell{cell(byKind[k], int(byKind[k]))}})
+	kindCounts := make([]int64, len(ActorKinds))
+	for i, k := range ActorKinds {
+		kindCounts[i] = byKind[k]
+	}
+	for i, c := range partitionCells(kindCounts) {
+		out.ByKind.Rows = append(out.ByKind.Rows, StatRow{Dims: []string{ActorKinds[i]}, Cells: []StatCell{c}})
 	}
 
 	var secs []kv
@@ -119,8 +123,12 @@ func (s *Store) StatsOverview(ctx context.Context) (*StatsOverview, error) {
 		return nil, err
 	}
 	out.ByCountry = StatTable{Name: "actors_by_country", Title: "Actors by country", Dims: []string{"country"}, Figures: []string{"actors"}}
-	for _, r := range countries {
-		out.ByCountry.Rows = append(out.ByCountry.Rows, StatRow{Dims: []string{r.K}, Cells: []StatCell{cell(r.N, int(r.N))}})
+	countryCounts := make([]int64, len(countries))
+	for i, r := range countries {
+		countryCounts[i] = r.N
+	}
+	for i, c := range partitionCells(countryCounts) {
+		out.ByCountry.Rows = append(out.ByCountry.Rows, StatRow{Dims: []string{countries[i].K}, Cells: []StatCell{c}})
 	}
 
 	intros, err := s.statIntroductions(ctx)
@@ -338,9 +346,10 @@ func (s *Store) StatsTrends(ctx context.Context, period string) (*StatTable, err
 			}
 		}
 		n := len(latest)
+		kc := partitionCells([]int64{int64(kinds["cci"]), int64(kinds["ai"]), int64(kinds["intermediary"])})
 		t.Rows = append(t.Rows, StatRow{Dims: []string{label}, Cells: []StatCell{
 			cell(int64(len(created)), len(created)), cell(int64(len(updated)), len(updated)), cell(int64(n), n),
-			cell(int64(kinds["cci"]), kinds["cci"]), cell(int64(kinds["ai"]), kinds["ai"]), cell(int64(kinds["intermediary"]), kinds["intermediary"]),
+			kc[0], kc[1], kc[2],
 			cell(int64(sup), sup), cell(int64(dem), dem)}})
 	}
 	cur := PeriodKey(vs[0].CreatedAt, period)
@@ -534,4 +543,35 @@ func (c StatCell) String() string {
 		return "suppressed"
 	}
 	return fmt.Sprint(*c.Value)
+}
+
+// partitionCells publishes the cells of a partition of a published total (actors by kind, by
+// country): besides every cell about 1 to MinCell-1 actors, it suppresses the smallest other
+// non-zero cells until at least two are suppressed and they hold at least MinCell actors together,
+// so that no suppressed figure can be recovered as the total minus the published ones.
+func partitionCells(values []int64) []StatCell {
+	out := make([]StatCell, len(values))
+	suppressed, count := int64(0), 0
+	for i, v := range values {
+		out[i] = cell(v, int(v))
+		if out[i].Suppressed {
+			suppressed += v
+			count++
+		}
+	}
+	for count > 0 && (count < 2 || suppressed < MinCell) {
+		best := -1
+		for i, v := range values {
+			if !out[i].Suppressed && v > 0 && (best < 0 || v < values[best]) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break // every non-zero cell is suppressed already
+		}
+		out[best] = StatCell{Suppressed: true}
+		suppressed += values[best]
+		count++
+	}
+	return out
 }
