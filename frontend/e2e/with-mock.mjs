@@ -3,6 +3,7 @@
 // exercises every screen in a real browser before the Go API has all endpoints. Needs `npm run build` first.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -11,7 +12,7 @@ const url = await new Promise((resolve, reject) => {
   mock.stdout.once('data', (d) => resolve(String(d).trim()));
   mock.once('exit', (c) => reject(new Error(`mock server exited with ${c}`)));
 });
-const run = spawn(process.execPath, [join(here, 'run.mjs')], { stdio: 'inherit', env: { ...process.env, CROSSOVER_URL: url } });
+const run = spawn(process.execPath, [join(here, 'run.mjs')], { stdio: 'inherit', env: { E2E_SHOTS_DIR: join(tmpdir(), 'crossover-e2e-mock-shots'), ...process.env, CROSSOVER_URL: url } });
 const code = await new Promise((resolve) => run.once('exit', (c) => resolve(c ?? 1)));
 mock.kill('SIGTERM');
 process.exit(code);

@@ -112,6 +112,10 @@ export interface Instrument {
   type?: string;
   amount_min?: number;
   amount_max?: number;
+  amount_min_eur?: number | null;
+  amount_max_eur?: number | null;
+  amount_note?: string;
+  funding_rate_pct?: number | null;
   currency?: string;
   deadline?: string | null;
   status?: string;
