@@ -32,16 +32,16 @@ func (s *Server) routes(a *auth) {
 	v1.POST("/auth/login", a.login)
 	v1.POST("/auth/refresh", a.refresh)
 	// The observatory: aggregated figures only, small cells suppressed.
-	v1.GET("/stats/overview", s.statsOverview)
-	v1.GET("/stats/skills", s.statsSkills)
-	v1.GET("/stats/trends", s.statsTrends)
-	v1.GET("/stats/introductions", s.statsIntroductions)
+	v1.GET("/stats/overview", s.cachedPublic(s.statsOverview))
+	v1.GET("/stats/skills", s.cachedPublic(s.statsSkills))
+	v1.GET("/stats/trends", s.cachedPublic(s.statsTrends))
+	v1.GET("/stats/introductions", s.cachedPublic(s.statsIntroductions))
 	// Open data (FAIR): opted-in profiles as JSON-LD, never contact; the taxonomy as SKOS.
 	v1.GET("/open", s.openDataset)
 	v1.GET("/open/actors", s.openActors)
 	v1.GET("/open/actors/:id", s.openActorOne)
 	v1.GET("/open/dump", s.openDump)
-	v1.GET("/open/taxonomy", s.openTaxonomy)
+	v1.GET("/open/taxonomy", s.cachedPublic(s.openTaxonomy))
 
 	// Signed in. Middleware sits on each route, not on a group: an echo group with middleware would
 	// also catch unknown paths below it and answer 401 instead of 404.

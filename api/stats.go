@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -184,4 +186,80 @@ func (s *Server) statsIntroductions(c echo.Context) error {
 		return err
 	}
 	return s.sendTable(c, format, t, nil)
+}
+
+// cachedPublic keeps the successful answers of an expensive public endpoint for a minute, keyed by
+// the request URI, so that a busy landing page (or a script) does not recount the database on every
+// request. The figures are aggregates that change slowly; Cache-Control already says 60 s. The map
+// is bounded: varying the query cannot grow it without limit.
+func (s *Server) cachedPublic(h echo.HandlerFunc) echo.HandlerFunc {
+	const ttl, maxEntries = time.Minute, 256
+	type entry struct {
+		at     time.Time
+		header http.Header
+		body   []byte
+	}
+	var mu sync.Mutex
+	entries := map[string]entry{}
+	return func(c echo.Context) error {
+		key := c.Request().URL.RequestURI()
+		now := time.Now()
+		mu.Lock()
+		e, ok := entries[key]
+		mu.Unlock()
+		res := c.Response()
+		if ok && now.Sub(e.at) < ttl {
+			for k, v := range e.header {
+				res.Header()[k] = v
+			}
+			res.Header().Set("Age", strconv.Itoa(int(now.Sub(e.at).Seconds())))
+			res.WriteHeader(http.StatusOK)
+			_, err := res.Write(e.body)
+			return err
+		}
+		orig := res.Writer
+		rec := &bufferedWriter{header: http.Header{}}
+		res.Writer = rec
+		err := h(c)
+		res.Writer = orig
+		if rec.status == 0 { // nothing written: an error, which the error handler answers
+			return err
+		}
+		for k, v := range rec.header {
+			orig.Header()[k] = v
+		}
+		orig.WriteHeader(rec.status)
+		if _, werr := orig.Write(rec.body.Bytes()); werr != nil && err == nil {
+			err = werr
+		}
+		if err == nil && rec.status == http.StatusOK {
+			mu.Lock()
+			if len(entries) >= maxEntries {
+				clear(entries)
+			}
+			entries[key] = entry{at: now, header: rec.header.Clone(), body: rec.body.Bytes()}
+			mu.Unlock()
+		}
+		return err
+	}
+}
+
+// bufferedWriter holds a response until the handler is done.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *bufferedWriter) Header() http.Header { return w.header }
+func (w *bufferedWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.body.Write(b)
+}
+func (w *bufferedWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
 }

@@ -421,3 +421,25 @@ func TestStatsIntroductionsBySectorAndSkillGroup(t *testing.T) {
 		t.Errorf("overview introductions = %v, SQL connected %d", in, want)
 	}
 }
+
+func TestStatsAreCachedForAMinute(t *testing.T) {
+	e := newEnv(t)
+	owner := e.register("Owner")
+	first := e.call("GET", "/api/v1/stats/overview", nil, "")
+	for i := range 6 {
+		m := museum()
+		m["name"] = fmt.Sprintf("Museum %d", i)
+		e.createActor(owner.Access, m)
+	}
+	again := e.call("GET", "/api/v1/stats/overview", nil, "")
+	if again.Status != 200 || again.Raw != first.Raw || again.Header.Get("Age") == "" || again.Header.Get("Content-Type") != first.Header.Get("Content-Type") {
+		t.Errorf("the second answer within a minute must be the cached one: %d %v", again.Status, again.Header)
+	}
+	fresh := e.call("GET", "/api/v1/stats/overview?format=json", nil, "")
+	if fresh.JSON["actors"].(float64) != first.JSON["actors"].(float64)+6 {
+		t.Errorf("another URL is counted afresh: %v then %v", first.JSON["actors"], fresh.JSON["actors"])
+	}
+	if r := e.call("GET", "/api/v1/stats/skills?format=xml", nil, ""); r.Status != 422 || r.errCode() != "validation_failed" {
+		t.Errorf("errors pass through the cache: %d %s", r.Status, r.Raw)
+	}
+}

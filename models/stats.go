@@ -318,16 +318,15 @@ func (s *Store) StatsTrends(ctx context.Context, period string) (*StatTable, err
 	if err != nil {
 		return nil, err
 	}
-	var vs []versionRow
-	if err := s.conn(ctx).Table("actor_versions v").Select("v.actor_id, v.version, v.kind, v.snapshot, v.created_at").
-		Joins("JOIN actors a ON a.id = v.actor_id AND a.hidden_at IS NULL").Order("v.created_at, v.id").Scan(&vs).Error; err != nil {
+	// Streamed: the history can be long; only the latest state of each actor is kept.
+	rows, err := s.conn(ctx).Table("actor_versions v").Select("v.actor_id, v.version, v.kind, v.snapshot, v.created_at").
+		Joins("JOIN actors a ON a.id = v.actor_id AND a.hidden_at IS NULL").Order("v.created_at, v.id").Rows()
+	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	t := &StatTable{Name: "trends", Title: "Trends by " + period, Dims: []string{"period"},
 		Figures: []string{"created", "updated", "actors", "cci", "ai", "intermediary", "ai_supply", "ai_demand"}}
-	if len(vs) == 0 {
-		return t, nil
-	}
 	type state struct {
 		kind       string
 		supply, dm bool
@@ -352,12 +351,19 @@ func (s *Store) StatsTrends(ctx context.Context, period string) (*StatTable, err
 			kc[0], kc[1], kc[2],
 			cell(int64(sup), sup), cell(int64(dem), dem)}})
 	}
-	cur := PeriodKey(vs[0].CreatedAt, period)
+	cur := ""
 	created, updated := map[string]bool{}, map[string]bool{}
 	seen := map[string]bool{}
-	for _, v := range vs {
+	for rows.Next() {
+		var v versionRow
+		if err := s.conn(ctx).ScanRows(rows, &v); err != nil {
+			return nil, err
+		}
 		k := PeriodKey(v.CreatedAt, period)
-		for k != cur { // close the current period and every empty one up to k
+		if cur == "" {
+			cur = k
+		}
+		for k > cur { // close the current period and every empty one up to k
 			flush(cur, created, updated)
 			created, updated = map[string]bool{}, map[string]bool{}
 			cur = nextPeriod(cur, period)
@@ -382,7 +388,12 @@ func (s *Store) StatsTrends(ctx context.Context, period string) (*StatTable, err
 		}
 		latest[v.ActorID] = st
 	}
-	flush(cur, created, updated)
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if cur != "" {
+		flush(cur, created, updated)
+	}
 	return t, nil
 }
 
