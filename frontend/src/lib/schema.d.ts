@@ -117,7 +117,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Funding instruments ranked for an actor with eligibility */
+        /**
+         * Funding instruments ranked for an actor, eligibility explained criterion by criterion (owner, intermediaries, admins)
+         * @description Closed calls (status closed, or an open call past its deadline) are left out unless include_closed=true; reference schemes are shown as models. See docs/FUNDING.md.
+         */
         get: operations["getApiV1ActorsIdFunding"];
         put?: never;
         post?: never;
@@ -196,6 +199,44 @@ export interface paths {
          */
         post: operations["postApiV1ActorsIdRestore"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actors/{id}/saved-searches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An actor's saved searches (owner or admin) */
+        get: operations["getApiV1ActorsIdSavedSearches"];
+        put?: never;
+        /**
+         * Save a partner or funding search (owner or admin); new matches become notifications
+         * @description What the search finds now is recorded as seen; a periodic check inside serve (every 10 minutes) re-runs the searches and notifies the actor's owner of items never found before. At most 20 per actor.
+         */
+        post: operations["postApiV1ActorsIdSavedSearches"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actors/{id}/saved-searches/{search}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a saved search (owner or admin) */
+        delete: operations["deleteApiV1ActorsIdSavedSearchesSearch"];
         options?: never;
         head?: never;
         patch?: never;
@@ -303,6 +344,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/brokerage/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** For an intermediary: the most promising pairs among the actors in its focus, never introduced (owner of the intermediary or admin) */
+        get: operations["getApiV1BrokerageOpportunities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/claims": {
         parameters: {
             query?: never;
@@ -363,6 +421,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cohorts/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Batch matching for a cohort: the CCI × AI pairs with the highest total score that keep everyone within capacity (max-weight b-matching), with greedy's total for comparison
+         * @description Nothing is stored: review and edit the draft, then publish pairs as brokered introductions (POST /introductions with broker_actor_id). Roles: intermediary, admin.
+         */
+        post: operations["postApiV1CohortsDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/funding": {
         parameters: {
             query?: never;
@@ -412,10 +490,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Suggested consortia for an instrument around an actor */
+        /**
+         * Gap analysis of a lead and chosen partners against an instrument's rules, and up to 5 suggested teams
+         * @description 422 names the field: actor missing or unknown; with listing the lead, an actor twice, an unknown actor, or more than 20 partners. Every suggested team meets the hard rules. See docs/FUNDING.md.
+         */
         get: operations["getApiV1FundingIdConsortium"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/actors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import actors from CSV: dry run (default) or real run, per-row error report; valid rows written in batches, one transaction each
+         * @description Body: the CSV as text/csv with the mapping in the query (map.<field>=<column header>, or mapping=<JSON object>), or multipart/form-data with parts file and mapping (JSON). Fields: name, kind, org_type, country, languages (required); region, sectors, offers, needs, collaboration_modes, remote, available, capacity, bio, website, contact_email, contact_phone, focus. Lists are separated by ; or |. offers: skill labels (preferred label, synonym or slug) with an optional :level (1–4, default 2); needs: labels with optional :must or :nice (default must). An unmapped field is read from a column named like it. A file that is not CSV (400 malformed_csv) or lacks a required column (422) changes nothing. The imported actors are owned by the caller and managed. Roles: intermediary, admin.
+         */
+        post: operations["postApiV1ImportsActors"];
         delete?: never;
         options?: never;
         head?: never;
@@ -714,6 +815,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/practices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AI practices in the CCIs (public), in a stable order */
+        get: operations["getApiV1Practices"];
+        put?: never;
+        /** Share a practice (the caller owns it) */
+        post: operations["postApiV1Practices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One practice (public) */
+        get: operations["getApiV1PracticesId"];
+        put?: never;
+        post?: never;
+        /** Delete a practice (owner or admin) */
+        delete: operations["deleteApiV1PracticesId"];
+        options?: never;
+        head?: never;
+        /** Edit a practice (owner or admin; version in the body or If-Match; stale → 409) */
+        patch: operations["patchApiV1PracticesId"];
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -889,6 +1027,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's webhooks (without secrets) */
+        get: operations["getApiV1Webhooks"];
+        put?: never;
+        /**
+         * Register a webhook for an actor you own; the signing secret is returned once
+         * @description Events: introduction.connected, match.new (a partner newly at or above min_score). Each POST carries X-Crossover-Event, X-Crossover-Delivery and X-Crossover-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>; verify it over the raw body and refuse old timestamps. A non-2xx answer or a network error is retried after 1 min, 5 min, 30 min, 2 h and 12 h, then the delivery is failed. Only https URLs to public addresses.
+         */
+        post: operations["postApiV1Webhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a webhook and its delivery log */
+        delete: operations["deleteApiV1WebhooksId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log, newest first: payload, attempts, last status and error */
+        get: operations["getApiV1WebhooksIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a ping delivery to test the receiver */
+        post: operations["postApiV1WebhooksIdPing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1022,14 +1232,14 @@ export interface components {
             purpose?: "terms" | "matching" | "open_data" | "digest";
             terms_version?: string;
         };
-        Consortium: {
-            coverage?: number;
-            gaps?: string[];
-            members?: components["schemas"]["PublicActor"][];
-        };
         Contact: {
             email?: string;
             phone?: string;
+        };
+        Criterion: {
+            code: string;
+            message: string;
+            met: boolean;
         };
         Eligibility: {
             applicant_kinds?: string[];
@@ -1076,12 +1286,44 @@ export interface components {
             verdict?: string;
         };
         FundingMatch: {
+            conditions?: string[];
             /** @enum {string} */
             eligibility: "eligible" | "with_partners" | "ineligible";
             instrument: components["schemas"]["Instrument"];
             missing?: string[];
-            reasons?: components["schemas"]["Reason"][];
+            reasons?: components["schemas"]["Criterion"][];
             score: number;
+            /**
+             * @description closed also when an open call's deadline has passed
+             * @enum {string}
+             */
+            status?: "open" | "closed" | "reference";
+        };
+        ImportReport: {
+            actor_ids?: string[];
+            batch_size?: number;
+            batches?: number;
+            dry_run: boolean;
+            errors: {
+                column?: string;
+                field?: string;
+                reason?: string;
+                /** @description spreadsheet row: the header is row 1 */
+                row?: number;
+            }[];
+            imported: number;
+            invalid: number;
+            invalid_rows?: number[];
+            mapping?: {
+                [key: string]: string;
+            };
+            preview?: components["schemas"]["ActorInput"][];
+            rows: number;
+            unresolved_skills?: {
+                label?: string;
+                rows?: number[];
+            }[];
+            valid: number;
         };
         Instrument: {
             amount_max_eur?: number | null;
@@ -1305,6 +1547,15 @@ export interface components {
             license: string;
             next?: string | null;
         };
+        Opportunity: {
+            a: components["schemas"]["PublicActor"];
+            b: components["schemas"]["PublicActor"];
+            backward?: number;
+            cross?: boolean;
+            forward?: number;
+            reasons?: components["schemas"]["Reason"][];
+            score: number;
+        };
         Party: {
             actor_id?: string | null;
             contact?: components["schemas"]["Contact"];
@@ -1321,6 +1572,42 @@ export interface components {
             /** @enum {string} */
             role?: "requester" | "recipient" | "party";
             share_contact_with_broker?: boolean;
+        };
+        Practice: {
+            actor_ids?: string[];
+            country?: string;
+            /** Format: date-time */
+            created_at?: string;
+            id: string;
+            licence?: string;
+            links?: string[];
+            outcome?: string;
+            owner_id?: string | null;
+            sector: string;
+            skills?: string[];
+            summary: string;
+            title: string;
+            /** Format: date-time */
+            updated_at?: string;
+            version: number;
+        };
+        PracticeInput: {
+            actor_ids?: string[];
+            /** @description ISO 3166-1 alpha-2 */
+            country?: string;
+            /** @description SPDX identifier (CC-BY-4.0) or short text, at most 100 characters */
+            licence?: string;
+            links?: string[];
+            outcome?: string;
+            /** @description a sector slug */
+            sector?: string;
+            skills?: string[];
+            /** @description 1–5000 characters */
+            summary?: string;
+            /** @description 1–200 characters */
+            title?: string;
+            /** @description PATCH only */
+            version?: number;
         };
         PublicActor: {
             available?: boolean;
@@ -1387,6 +1674,34 @@ export interface components {
             /** @enum {string} */
             target_type: "actor" | "introduction";
         };
+        SavedQuery: {
+            /** @description partner: ISO 3166-1 alpha-2 */
+            country?: string;
+            eligibility?: ("eligible" | "with_partners" | "ineligible")[];
+            include_closed?: boolean;
+            /**
+             * @description partner: kind of partner
+             * @enum {string}
+             */
+            kind?: "ai" | "cci" | "intermediary";
+            min_score?: number;
+            /** @description partner: sector slug */
+            sector?: string;
+            /** @description funding: instrument type */
+            type?: string;
+        };
+        SavedSearch: {
+            actor_id: string;
+            /** Format: date-time */
+            created_at?: string;
+            id: string;
+            /** @enum {string} */
+            kind: "partner" | "funding";
+            /** Format: date-time */
+            last_run_at?: string | null;
+            name?: string;
+            query: components["schemas"]["SavedQuery"];
+        };
         Sector: {
             label: string;
             nace?: string[];
@@ -1436,6 +1751,26 @@ export interface components {
             suppressed?: boolean;
             suppressed_fields?: string[];
         };
+        Team: {
+            cohesion?: number;
+            coverage: number;
+            covered?: string[];
+            gaps: string[];
+            members: {
+                actor?: components["schemas"]["PublicActor"];
+                country?: string;
+                covers?: string[];
+                fills?: string[];
+                id?: string;
+                kind?: string;
+                name?: string;
+                /** @enum {string} */
+                role?: "lead" | "chosen" | "suggested";
+            }[];
+            rules?: components["schemas"]["Criterion"][];
+            satisfies_rules: boolean;
+            uncovered?: string[];
+        };
         Tokens: {
             /** @description JWT, send as Authorization: Bearer */
             access_token: string;
@@ -1456,6 +1791,45 @@ export interface components {
             matching_paused?: boolean;
             /** @enum {string} */
             role: "member" | "intermediary" | "admin";
+        };
+        Webhook: {
+            active?: boolean;
+            actor_id: string;
+            /** Format: date-time */
+            created_at?: string;
+            events: string[];
+            id: string;
+            min_score?: number;
+            owner_id?: string;
+            /** @description only in the answer to POST /webhooks */
+            secret?: string;
+            url: string;
+        };
+        WebhookDelivery: {
+            attempts?: number;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            event: string;
+            id: string;
+            last_error?: string;
+            last_status?: number | null;
+            /** Format: date-time */
+            next_attempt_at?: string;
+            /** @description the JSON body sent */
+            payload?: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            webhook_id?: string;
+        };
+        WebhookRequest: {
+            actor_id: string;
+            events: ("introduction.connected" | "match.new")[];
+            /** @description match.new threshold, default 0.5 */
+            min_score?: number;
+            /** @description https:// URL of the receiver */
+            url: string;
         };
     };
     responses: {
@@ -1854,6 +2228,10 @@ export interface operations {
             query?: {
                 /** @description page size */
                 limit?: number;
+                /** @description also list closed calls */
+                include_closed?: boolean;
+                /** @description only this verdict */
+                eligibility?: "eligible" | "with_partners" | "ineligible";
             };
             header?: never;
             path: {
@@ -1875,7 +2253,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     postApiV1ActorsIdHide: {
@@ -2010,6 +2390,97 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getApiV1ActorsIdSavedSearches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SavedSearch"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    postApiV1ActorsIdSavedSearches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "partner" | "funding";
+                    /** @description at most 100 characters; a default is made from the actor's name */
+                    name?: string;
+                    query?: components["schemas"]["SavedQuery"];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description items found now */
+                        current?: number;
+                        saved_search?: components["schemas"]["SavedSearch"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    deleteApiV1ActorsIdSavedSearchesSearch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                search: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     postApiV1AuthLogin: {
@@ -2181,6 +2652,48 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
         };
     };
+    getApiV1BrokerageOpportunities: {
+        parameters: {
+            query: {
+                /** @description the intermediary actor's id */
+                actor: string;
+                /** @description page size */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        broker_actor_id?: string;
+                        focus_actors?: number;
+                        items?: {
+                            a?: components["schemas"]["PublicActor"];
+                            b?: components["schemas"]["PublicActor"];
+                            backward?: number;
+                            /** @description the two are of different kinds */
+                            cross?: boolean;
+                            forward?: number;
+                            reasons?: components["schemas"]["Reason"][];
+                            score?: number;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getApiV1Claims: {
         parameters: {
             query?: {
@@ -2260,6 +2773,56 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    postApiV1CohortsDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    actor_ids: string[];
+                    /** @description default 0.2 */
+                    min_score?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ai?: number;
+                        candidates?: number;
+                        cci?: number;
+                        greedy?: {
+                            pairs?: number;
+                            total?: number;
+                        };
+                        method?: string;
+                        min_score?: number;
+                        pairs?: {
+                            ai_actor_id?: string;
+                            ai_name?: string;
+                            cci_actor_id?: string;
+                            cci_name?: string;
+                            score?: number;
+                        }[];
+                        total?: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getApiV1Funding: {
@@ -2379,8 +2942,10 @@ export interface operations {
     getApiV1FundingIdConsortium: {
         parameters: {
             query: {
-                /** @description the actor at the centre */
+                /** @description the lead actor */
                 actor: string;
+                /** @description partners already chosen: actor ids separated by commas (at most 20) */
+                with?: string;
             };
             header?: never;
             path: {
@@ -2397,12 +2962,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["Consortium"][];
+                        actor_id?: string;
+                        current: components["schemas"]["Team"];
+                        instrument?: {
+                            id?: string;
+                            name?: string;
+                            slug?: string;
+                        };
+                        items: components["schemas"]["Team"][];
+                        /**
+                         * @description exact: exhaustive search; greedy: two-phase greedy
+                         * @enum {string}
+                         */
+                        method?: "exact" | "greedy" | "none";
+                        pool_size?: number;
+                        required_skills?: string[];
                     };
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    postApiV1ImportsActors: {
+        parameters: {
+            query?: {
+                /** @description default true */
+                dry_run?: "true" | "false";
+                /** @description dry run: how many parsed rows to return (default 5) */
+                preview?: number;
+                /** @description JSON object field → column header */
+                mapping?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     getApiV1Info: {
@@ -2927,6 +3545,148 @@ export interface operations {
             };
         };
     };
+    getApiV1Practices: {
+        parameters: {
+            query?: {
+                /** @description sector slug */
+                sector?: string;
+                /** @description skill slug; skills below it match too */
+                skill?: string;
+                /** @description ISO 3166-1 alpha-2 */
+                country?: string;
+                /** @description an actor involved */
+                actor?: string;
+                /** @description text in title, summary or outcome */
+                q?: string;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Practice"][];
+                        next_cursor?: string | null;
+                    };
+                };
+            };
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    postApiV1Practices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PracticeInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Practice"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getApiV1PracticesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Practice"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteApiV1PracticesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    patchApiV1PracticesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PracticeInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Practice"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
     getApiV1Reports: {
         parameters: {
             query?: {
@@ -3277,6 +4037,135 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getApiV1Webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Webhook"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    postApiV1Webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    deleteApiV1WebhooksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getApiV1WebhooksIdDeliveries: {
+        parameters: {
+            query?: {
+                /** @description default 50 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    postApiV1WebhooksIdPing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        queued?: boolean;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
         };
     };
     getHealthz: {
