@@ -285,8 +285,9 @@ func apiOps() []apiOp {
 				"Fields: name, kind, org_type, country, languages (required); region, sectors, offers, needs, collaboration_modes, remote, available, capacity, bio, website, contact_email, contact_phone, focus. " +
 				"Lists are separated by ; or |. offers: skill labels (preferred label, synonym or slug) with an optional :level (1–4, default 2); needs: labels with optional :must or :nice (default must). " +
 				"An unmapped field is read from a column named like it. A file that is not CSV (400 malformed_csv) or lacks a required column (422) changes nothing. The imported actors are owned by the caller and managed.",
-			Query: []qparam{qs("dry_run", "default true", "true", "false"), qi("preview", "dry run: how many parsed rows to return (default 5)", 0, 50), qs("mapping", "JSON object field → column header")},
-			Body:  tString, BodyType: "text/csv", Resp: ref("ImportReport"), Errors: []int{400, 403, 413, 415, 422}},
+			Query: []qparam{qs("dry_run", "default true", "true", "false"), qi("preview", "dry run: how many parsed rows to return (default 5)", 0, 50), qs("mapping", "JSON object field → column header"),
+				qs("mapping_id", "a saved mapping (POST /imports/mappings); map.<field> entries override it")},
+			Body: tString, BodyType: "text/csv", Resp: ref("ImportReport"), Errors: []int{400, 403, 413, 415, 422}},
 
 		// Organisers.
 		{Method: "POST", Path: "/api/v1/cohorts/draft", Tag: "organisers", Auth: "bearer", Roles: []string{"intermediary", "admin"},
@@ -297,6 +298,12 @@ func apiOps() []apiOp {
 			Resp: obj(map[string]any{"method": tString, "total": tNum, "candidates": tInt, "cci": tInt, "ai": tInt, "min_score": tNum,
 				"pairs":  arr(obj(map[string]any{"cci_actor_id": tString, "cci_name": tString, "ai_actor_id": tString, "ai_name": tString, "score": tNum})),
 				"greedy": obj(map[string]any{"pairs": tInt, "total": tNum})}), Errors: []int{403, 422, 503}},
+
+		{Method: "POST", Path: "/api/v1/imports/mappings", Tag: "imports", Auth: "bearer", Roles: []string{"intermediary", "admin"}, Summary: "Save a named column mapping for later imports",
+			Body:   obj(map[string]any{"name": tString, "mapping": map[string]any{"type": "object", "additionalProperties": tString}}, "name", "mapping"),
+			Status: 201, Resp: ref("ImportMapping"), Errors: []int{403, 409, 422}},
+		{Method: "GET", Path: "/api/v1/imports/mappings", Tag: "imports", Auth: "bearer", Roles: []string{"intermediary", "admin"}, Summary: "The caller's saved mappings", Resp: items(ref("ImportMapping")), Errors: []int{403}},
+		{Method: "DELETE", Path: "/api/v1/imports/mappings/:id", Tag: "imports", Auth: "bearer", Roles: []string{"intermediary", "admin"}, Summary: "Delete a saved mapping", Status: 204, Errors: []int{403}},
 
 		// Moderation.
 		{Method: "POST", Path: "/api/v1/reports", Tag: "moderation", Auth: "bearer", Summary: "Report a profile, or an introduction you are in (its message), to the admins",
@@ -362,7 +369,7 @@ func apiSchemas() map[string]any {
 		"PublicActor": obj(map[string]any{"id": tString, "kind": tString, "name": tString, "org_type": tString, "sectors": tStrings, "country": tString,
 			"region": tString, "languages": tStrings, "offers": arr(ref("Offer")), "needs": arr(ref("Need")), "collaboration_modes": tStrings,
 			"remote": tBool, "available": tBool, "capacity": tInt, "bio": tString, "website": tString, "focus": tString, "updated_at": tTime}, "id", "kind", "name"),
-		"Reason": obj(map[string]any{"code": tString, "message": tString, "direction": str("", "forward", "backward", "both"), "need": tString, "offer": tString, "via": tString, "level": tInt}, "code", "message"),
+		"Reason": obj(map[string]any{"code": tString, "message": tString, "direction": str("", "they_bring", "you_bring", "both"), "need": tString, "offer": tString, "via": tString, "level": tInt}, "code", "message"),
 		"Match": obj(map[string]any{"actor": ref("PublicActor"), "score": map[string]any{"type": "number", "minimum": 0, "maximum": 1},
 			"forward": tNum, "backward": tNum, "reasons": arr(ref("Reason")),
 			"shared": obj(map[string]any{"languages": tStrings, "sectors": tStrings, "collaboration_modes": tStrings})}, "actor", "score", "forward", "backward", "reasons"),
@@ -454,6 +461,7 @@ func apiSchemas() map[string]any {
 		"WebhookDelivery": obj(map[string]any{"id": tString, "webhook_id": tString, "event": tString, "payload": str("the JSON body sent"),
 			"status": str("", "pending", "delivered", "failed"), "attempts": tInt, "next_attempt_at": tTime, "last_status": nullable("integer"),
 			"last_error": tString, "delivered_at": tTimeNull, "created_at": tTime}, "id", "event", "status"),
+		"ImportMapping": obj(map[string]any{"id": tString, "name": tString, "mapping": map[string]any{"type": "object", "additionalProperties": tString}, "created_at": tTime}, "id", "name", "mapping"),
 		"ImportReport": obj(map[string]any{"dry_run": tBool, "rows": tInt, "valid": tInt, "invalid": tInt, "imported": tInt, "batches": tInt, "batch_size": tInt,
 			"mapping":      map[string]any{"type": "object", "additionalProperties": tString},
 			"errors":       arr(obj(map[string]any{"row": map[string]any{"type": "integer", "description": "spreadsheet row: the header is row 1"}, "column": tString, "field": tString, "reason": tString})),

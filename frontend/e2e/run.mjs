@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.CROSSOVER_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// E2E_SHOTS_DIR moves them (the mock run does, so that only runs against a real server land in docs/).
+// E2E_SHOTS_DIR moves them elsewhere (for runs whose pictures should not replace the committed ones).
 const SHOTS = process.env.E2E_SHOTS_DIR || resolve(here, '../../docs/screenshots');
 const AXE = require.resolve('axe-core/axe.min.js');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
