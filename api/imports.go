@@ -31,6 +31,18 @@ func (s *Server) importActors(c echo.Context) error {
 		return err
 	}
 	mapping := models.ImportMapping{}
+	if id := c.QueryParam("mapping_id"); id != "" { // a saved mapping; query entries override it
+		saved, err := s.store.ImportMappingByID(c.Request().Context(), userFrom(c).ID, id)
+		if err != nil {
+			if err == models.ErrNotFound {
+				return models.Invalid("mapping_id", "is not one of your saved mappings")
+			}
+			return err
+		}
+		for k, v := range saved.Fields {
+			mapping[k] = v
+		}
+	}
 	for k, v := range c.QueryParams() {
 		if f, ok := strings.CutPrefix(k, "map."); ok && len(v) > 0 {
 			mapping[f] = v[0]
@@ -89,4 +101,39 @@ func (s *Server) importActors(c echo.Context) error {
 		_ = s.store.Audit(req.Context(), &userFrom(c).ID, c.RealIP(), "actors_imported", itoa(rep.Imported)+" actors in "+itoa(rep.Batches)+" batches")
 	}
 	return c.JSON(http.StatusOK, rep)
+}
+
+type importMappingRequest struct {
+	Name    string               `json:"name"`
+	Mapping models.ImportMapping `json:"mapping"`
+}
+
+func (s *Server) saveImportMapping(c echo.Context) error {
+	var req importMappingRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	row, err := s.store.SaveImportMapping(c.Request().Context(), userFrom(c).ID, req.Name, req.Mapping)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, row)
+}
+
+func (s *Server) listImportMappings(c echo.Context) error {
+	list, err := s.store.ImportMappings(c.Request().Context(), userFrom(c).ID)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []models.ImportMappingRow{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": list})
+}
+
+func (s *Server) deleteImportMapping(c echo.Context) error {
+	if err := s.store.DeleteImportMapping(c.Request().Context(), userFrom(c).ID, c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }

@@ -212,3 +212,50 @@ func TestImportMalformedFileChangesNothing(t *testing.T) {
 		t.Errorf("multipart imported %d", n)
 	}
 }
+
+func TestImportWithSavedMapping(t *testing.T) {
+	e := newEnv(t)
+	broker, other := e.register("Broker"), e.register("Other")
+	e.promote(&broker, "intermediary")
+	e.promote(&other, "intermediary")
+	m := map[string]string{}
+	for k, v := range importMapping {
+		m[strings.TrimPrefix(k, "map.")] = v[0]
+	}
+	r := e.call("POST", "/api/v1/imports/mappings", map[string]any{"name": "Dutch members file", "mapping": m}, broker.Access)
+	if r.Status != 201 {
+		t.Fatalf("save: %d %s", r.Status, r.Raw)
+	}
+	id := r.JSON["id"].(string)
+	for _, tc := range []struct {
+		name  string
+		body  any
+		token string
+		want  int
+	}{
+		{"same name", map[string]any{"name": "Dutch members file", "mapping": m}, broker.Access, 409},
+		{"unknown field", map[string]any{"name": "x", "mapping": map[string]string{"role": "Rol"}}, broker.Access, 422},
+		{"empty", map[string]any{"name": "y", "mapping": map[string]string{}}, broker.Access, 422},
+	} {
+		if r := e.call("POST", "/api/v1/imports/mappings", tc.body, tc.token); r.Status != tc.want {
+			t.Errorf("%s: %d %s", tc.name, r.Status, r.Raw)
+		}
+	}
+	if l := e.call("GET", "/api/v1/imports/mappings", nil, broker.Access); len(l.JSON["items"].([]any)) != 1 {
+		t.Errorf("list: %s", l.Raw)
+	}
+	body, _ := importCSV()
+	if r := e.postCSV("dry_run=true&mapping_id="+id, body, other.Access); r.Status != 422 {
+		t.Errorf("another user's mapping: %d", r.Status)
+	}
+	r = e.postCSV("dry_run=true&preview=0&mapping_id="+id, body, broker.Access)
+	if r.Status != 200 || r.JSON["valid"] != 980.0 {
+		t.Fatalf("import with the saved mapping: %d valid %v", r.Status, r.JSON["valid"])
+	}
+	if r := e.call("DELETE", "/api/v1/imports/mappings/"+id, nil, other.Access); r.Status != 404 {
+		t.Errorf("another user deletes: %d", r.Status)
+	}
+	if r := e.call("DELETE", "/api/v1/imports/mappings/"+id, nil, broker.Access); r.Status != 204 {
+		t.Errorf("delete: %d", r.Status)
+	}
+}

@@ -97,6 +97,9 @@ func (s *Server) routes(a *auth) {
 	v1.POST("/funding", s.createFunding, in, editor)
 	v1.PATCH("/funding/:id", s.patchFunding, in, editor)
 	v1.POST("/imports/actors", s.importActors, in, editor)
+	v1.POST("/imports/mappings", s.saveImportMapping, in, editor)
+	v1.GET("/imports/mappings", s.listImportMappings, in, editor)
+	v1.DELETE("/imports/mappings/:id", s.deleteImportMapping, in, editor)
 	v1.POST("/cohorts/draft", s.draftCohort, in, editor)
 
 	// Admins.

@@ -3,14 +3,18 @@ package models
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Bulk import of actors from CSV. The whole file is read and checked before anything is written: a
@@ -398,4 +402,81 @@ func (s *Store) importRow(ctx context.Context, rec []string, mapping ImportMappi
 		return nil, errs
 	}
 	return a, nil
+}
+
+// ImportMappingRow is a saved column mapping.
+type ImportMappingRow struct {
+	ID        string        `gorm:"primaryKey" json:"id"`
+	OwnerID   string        `json:"-"`
+	Name      string        `json:"name"`
+	Mapping   string        `json:"-"`
+	Fields    ImportMapping `gorm:"-" json:"mapping"`
+	CreatedAt time.Time     `json:"created_at"`
+}
+
+func (ImportMappingRow) TableName() string { return "import_mappings" }
+
+// SaveImportMapping stores a named mapping for a user; the same name again is a conflict.
+func (s *Store) SaveImportMapping(ctx context.Context, ownerID, name string, m ImportMapping) (*ImportMappingRow, error) {
+	ve := &ValidationError{}
+	name = strings.TrimSpace(name)
+	if n := len([]rune(name)); n < 1 || n > 100 {
+		ve.Add("name", "must be 1 to 100 characters")
+	}
+	if len(m) == 0 {
+		ve.Add("mapping", "must map at least one field to a column")
+	}
+	for f, c := range m {
+		if !slices.Contains(ImportFields, f) {
+			ve.Add("mapping."+f, "is not an importable field: use one of "+strings.Join(ImportFields, ", "))
+		} else if strings.TrimSpace(c) == "" || len(c) > 200 {
+			ve.Add("mapping."+f, "must name a column (at most 200 characters)")
+		}
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	raw, _ := json.Marshal(m)
+	row := &ImportMappingRow{ID: newID(), OwnerID: ownerID, Name: name, Mapping: string(raw), Fields: m, CreatedAt: time.Now().UTC()}
+	if err := s.conn(ctx).Omit("Fields").Create(row).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return nil, &ConflictError{Message: "You already have a mapping with this name."}
+		}
+		return nil, err
+	}
+	return row, nil
+}
+
+// ImportMappings lists a user's saved mappings by name.
+func (s *Store) ImportMappings(ctx context.Context, ownerID string) ([]ImportMappingRow, error) {
+	var out []ImportMappingRow
+	if err := s.conn(ctx).Where("owner_id = ?", ownerID).Order("name").Find(&out).Error; err != nil {
+		return nil, err
+	}
+	for i := range out {
+		_ = json.Unmarshal([]byte(out[i].Mapping), &out[i].Fields)
+	}
+	return out, nil
+}
+
+// ImportMappingByID loads one of a user's mappings.
+func (s *Store) ImportMappingByID(ctx context.Context, ownerID, id string) (*ImportMappingRow, error) {
+	var r ImportMappingRow
+	if err := s.conn(ctx).Where("id = ? AND owner_id = ?", id, ownerID).First(&r).Error; err != nil {
+		return nil, notFound(err)
+	}
+	_ = json.Unmarshal([]byte(r.Mapping), &r.Fields)
+	return &r, nil
+}
+
+// DeleteImportMapping removes one of a user's mappings.
+func (s *Store) DeleteImportMapping(ctx context.Context, ownerID, id string) error {
+	res := s.conn(ctx).Where("id = ? AND owner_id = ?", id, ownerID).Delete(&ImportMappingRow{})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
