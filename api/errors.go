@@ -43,6 +43,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(),
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "error", err)
 	}
+	if ae.Status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", "5")
+	}
 	if ae.Status == http.StatusTooManyRequests {
 		var rl *models.RateLimitError
 		if errors.As(err, &rl) {
@@ -96,6 +99,9 @@ func (s *Server) toAPIError(err error) *apiError {
 		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: "The request body is too large."}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "timeout", Message: "The request took too long."}
+	}
+	if models.Unavailable(err) {
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "The database cannot be reached right now: try again in a few seconds."}
 	}
 	return &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side."}
 }

@@ -1,10 +1,15 @@
 package models
 
 import (
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"sort"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Domain errors. The api package maps them to statuses in one place.
@@ -79,3 +84,26 @@ type RateLimitError struct {
 
 func (e *RateLimitError) Error() string { return "too many requests" }
 func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
+
+// Unavailable reports whether err means the database could not be reached or is shutting down
+// (the request may succeed when retried), as opposed to a bug or a bad query.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || strings.HasPrefix(pe.Code, "08")) {
+		return true // admin/crash shutdown, cannot connect now, connection exceptions
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "unexpected EOF") ||
+		strings.Contains(msg, "conn closed") || strings.Contains(msg, "broken pipe")
+}
