@@ -167,3 +167,33 @@ describe('requests', () => {
     expect(tokens.refresh).toBe('r1');
   });
 });
+
+describe('observatory, claims and consortium', () => {
+  it('asks for skills figures with the filters and builds the CSV link', async () => {
+    const { f, calls } = fakeFetch(() => json(200, { items: [{ skill: 'computer-vision', domain: 'ai', supply: 7, demand: null, gap: null, suppressed: true }] }));
+    const api = new Api({ fetch: f, tokens: store(null, null) });
+    const r = await api.statsSkills({ domain: 'ai', sector: '', country: 'NL', by: 'group' });
+    expect(calls[0].url).toBe('/api/v1/stats/skills?domain=ai&country=NL&by=group');
+    expect(r.items[0].demand).toBeNull();
+    expect(api.statsCsvUrl('skills', { domain: 'ai', country: undefined })).toBe('/api/v1/stats/skills?domain=ai&format=csv');
+    await api.statsTrends();
+    expect(calls[1].url).toBe('/api/v1/stats/trends?period=month');
+  });
+
+  it('claims an entry with a message', async () => {
+    const { f, calls } = fakeFetch(() => json(201, { id: 'c1', actor_id: 'a1', user_id: 'u1', status: 'pending' }));
+    const api = new Api({ fetch: f, tokens: store('t', 'r') });
+    const c = await api.claimActor('a1', 'I run it');
+    expect(calls[0]).toMatchObject({ url: '/api/v1/actors/a1/claim', method: 'POST', body: { message: 'I run it' } });
+    expect(c.status).toBe('pending');
+  });
+
+  it('re-queries a consortium with the chosen partners', async () => {
+    const { f, calls } = fakeFetch(() => json(200, { items: [], current: { members: [], satisfies_rules: false, coverage: 0.5, gaps: ['x'] } }));
+    const api = new Api({ fetch: f, tokens: store('t', 'r') });
+    await api.consortium('i1', 'lead', []);
+    await api.consortium('i1', 'lead', ['p1', 'p2']);
+    expect(calls[0].url).toBe('/api/v1/funding/i1/consortium?actor=lead');
+    expect(calls[1].url).toBe('/api/v1/funding/i1/consortium?actor=lead&with=p1%2Cp2');
+  });
+});

@@ -2,8 +2,8 @@
 // Every failure becomes an ApiError (the server answered) or a NetworkError (it did not),
 // so screens never see raw JSON and can keep the user's input on a network failure.
 import type {
-  Actor, ActorInput, AuthResponse, BrokerFigures, ErrorBody, Feedback, FundingMatch, Instrument, Introduction, Match,
-  Notification, Overview, Page, Sector, Skill, TokenPair, User,
+  Actor, ActorInput, AuthResponse, BrokerFigures, Claim, Consortium, ErrorBody, Feedback, FundingMatch, Instrument, Introduction, Match,
+  Notification, Overview, Page, Sector, Skill, SkillStatsFilter, SkillStatsRow, StatsTable, TokenPair, TrendRow, User,
 } from './types';
 
 export class ApiError extends Error {
@@ -204,9 +204,19 @@ export class Api {
   matches(id: string, kind?: string, limit = 20) { return this.request<Page<Match>>('GET', `/api/v1/actors/${encodeURIComponent(id)}/matches${qs({ kind, limit })}`); }
   actorFunding(id: string, limit = 20) { return this.request<Page<FundingMatch>>('GET', `/api/v1/actors/${encodeURIComponent(id)}/funding${qs({ limit })}`); }
   funding() { return this.request<Page<Instrument>>('GET', '/api/v1/funding'); }
-  consortium(instrumentId: string, actorId: string) {
-    return this.request<Page<Record<string, unknown>>>('GET', `/api/v1/funding/${encodeURIComponent(instrumentId)}/consortium${qs({ actor: actorId })}`);
+  /** with: partners already chosen (at most 20 ids); the answer's `current` is the gap analysis of lead + chosen. */
+  consortium(instrumentId: string, actorId: string, withIds: string[] = []) {
+    return this.request<Consortium>('GET', `/api/v1/funding/${encodeURIComponent(instrumentId)}/consortium${qs({ actor: actorId, with: withIds.join(',') })}`);
   }
+
+  // Observatory (public, aggregated; a figure about fewer than 5 actors is null)
+  statsSkills(f: SkillStatsFilter = {}) { return this.request<StatsTable<SkillStatsRow>>('GET', `/api/v1/stats/skills${qs({ ...f })}`, undefined, { auth: false }); }
+  statsTrends(period: 'month' | 'year' = 'month') { return this.request<StatsTable<TrendRow>>('GET', `/api/v1/stats/trends${qs({ period })}`, undefined, { auth: false }); }
+  /** The same table as CSV: a plain link the browser downloads. */
+  statsCsvUrl(table: 'skills' | 'trends', f: Record<string, string | undefined> = {}) { return `${this.base}/api/v1/stats/${table}${qs({ ...f, format: 'csv' })}`; }
+
+  // Directory claims: ask to take over an unclaimed directory entry (an admin decides).
+  claimActor(id: string, message: string) { return this.request<Claim>('POST', `/api/v1/actors/${encodeURIComponent(id)}/claim`, { message }); }
 
   // Introductions
   introductions(box: 'received' | 'sent' | 'brokered') { return this.request<Page<Introduction>>('GET', `/api/v1/introductions${qs({ box })}`); }

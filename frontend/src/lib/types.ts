@@ -68,10 +68,13 @@ export interface Actor {
   // Not fixed by the contract; shown when the server sends them (issue 4).
   completeness?: { percent: number; missing: string[] };
   stale?: boolean;
+  /** Where the entry came from (user, directory, import…); a directory entry with claimed=false can be claimed. */
+  source?: string;
+  claimed?: boolean;
 }
 
 /** What the UI sends on create/patch: the server-owned fields left out. */
-export type ActorInput = Omit<Actor, 'id' | 'owner_id' | 'version' | 'created_at' | 'updated_at' | 'completeness' | 'stale'>;
+export type ActorInput = Omit<Actor, 'id' | 'owner_id' | 'version' | 'created_at' | 'updated_at' | 'completeness' | 'stale' | 'source' | 'claimed'>;
 
 export interface Page<T> { items: T[]; next_cursor?: string | null }
 
@@ -211,4 +214,31 @@ export interface Overview {
   introductions_connected?: number;
   version?: string;
   [k: string]: unknown;
+}
+
+// Observatory (GET /api/v1/stats/*): a figure about fewer than 5 distinct actors is null ("suppressed").
+export type Cell = number | null;
+export interface StatsTable<R> { items: R[]; k?: number; note?: string; generated_at?: string; [k: string]: unknown }
+export interface StatsRowBase { suppressed?: boolean; suppressed_fields?: string[] }
+export interface SkillStatsRow extends StatsRowBase { skill?: string; skill_group?: string; domain?: string; supply: Cell; demand: Cell; gap: Cell }
+export interface TrendRow extends StatsRowBase {
+  period: string; created: Cell; updated: Cell; actors: Cell; cci: Cell; ai: Cell; intermediary: Cell; ai_supply: Cell; ai_demand: Cell;
+}
+export interface SkillStatsFilter { domain?: string; sector?: string; country?: string; by?: 'skill' | 'group' }
+
+/** POST /api/v1/actors/:id/claim answers the pending claim. */
+export interface Claim { id: string; actor_id: string; user_id: string; message?: string; status: 'pending' | 'approved' | 'rejected'; created_at?: string }
+
+/** GET /api/v1/funding/:id/consortium: `current` is the lead plus the chosen partners; `items` the suggested teams. */
+export interface TeamMember {
+  id: string; name: string; role: 'lead' | 'chosen' | 'suggested' | string; kind?: string; country?: string;
+  actor?: Partial<Actor>; covers?: string[]; fills?: string[];
+}
+export interface Team {
+  members: TeamMember[]; satisfies_rules: boolean; rules?: { code: string; message: string; met: boolean }[];
+  coverage: number; cohesion?: number; covered?: string[]; uncovered?: string[]; gaps: string[];
+}
+export interface Consortium {
+  instrument?: { id: string; slug?: string; name?: string }; actor_id?: string; required_skills?: string[];
+  current?: Team; method?: string; pool_size?: number; items: Team[];
 }
