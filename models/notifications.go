@@ -226,8 +226,8 @@ func (s *Store) MarkAllRead(ctx context.Context, userID string, now time.Time) (
 	return res.RowsAffected, res.Error
 }
 
-// DigestRecipients lists the users who have not opted out of the weekly digest. It is the hook of
-// the digest job (new matches and saved-search hits), which is not written yet.
+// DigestRecipients lists the users who have not opted out of the weekly digest. The digest job
+// (SendDigests, models/digest.go) takes those of them whose last digest is a week old or more.
 func (s *Store) DigestRecipients(ctx context.Context) ([]User, error) {
 	var out []User
 	err := s.conn(ctx).Where("digest_opt_out = ?", false).Order("id").Find(&out).Error

@@ -135,7 +135,7 @@ func (w *Workers) Run(ctx context.Context) {
 	}
 }
 
-// RunOnce runs each job once: expiry, outcome questions, outbox.
+// RunOnce runs each job once: expiry, outcome questions, stale profiles, weekly digest, outbox.
 func (w *Workers) RunOnce(ctx context.Context) error {
 	w.defaults()
 	var errs []error
@@ -159,6 +159,15 @@ func (w *Workers) RunOnce(ctx context.Context) error {
 		return err
 	}); err != nil {
 		errs = append(errs, fmt.Errorf("stale profiles: %w", err))
+	}
+	if err := w.Store.exclusive(ctx, "weekly-digest", func(ctx context.Context) error {
+		n, err := w.Store.SendDigests(ctx, w.Now(), w.Batch)
+		if n > 0 {
+			w.Log.Info("weekly digests written", "count", n)
+		}
+		return err
+	}); err != nil {
+		errs = append(errs, fmt.Errorf("digest: %w", err))
 	}
 	if _, err := w.DeliverOutbox(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("outbox: %w", err))
