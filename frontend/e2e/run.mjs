@@ -338,7 +338,28 @@ async function main() {
       await withPartners.click();
       await A.page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]'));
       check('consortium suggestion answers in words', !(await A.page.locator('main').innerText()).includes('{"'));
+      // Consortium builder: tick a suggested partner and check the team again (GET …/consortium?with=).
+      const pick = A.page.locator('main input[type="checkbox"][id^="pick-"]').first();
+      if (await pick.count()) {
+        await pick.check();
+        await A.page.getByRole('button', { name: 'Check my team' }).first().click();
+        await A.page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]') && /you and 1 chosen partner/.test(document.querySelector('main')?.textContent ?? ''));
+        check('consortium builder: the chosen partner is checked against the rules', true);
+        check('consortium builder: an invite per chosen partner', (await A.page.getByRole('button', { name: /^Invite / }).count()) > 0);
+        await axe(A.page, 'funding (consortium builder)');
+      }
     }
+
+    // Observatory: public figures with filters, suppressed cells in words, a CSV download that answers.
+    await go(A.page, '/observatory');
+    await A.page.waitForSelector('main table.chart, main .empty, main .alert.error');
+    check('observatory loads without an error', (await A.page.locator('main .alert.error').count()) === 0, await A.page.locator('main').innerText());
+    const csvHref = await A.page.locator('[data-testid="obs-csv"]').getAttribute('href');
+    const csv = await fetch(new URL(csvHref ?? '', BASE + '/').href);
+    const csvText = await csv.text();
+    check('observatory CSV link answers 200 with CSV', csv.status === 200 && /text\/csv/.test(csv.headers.get('content-type') ?? '') && csvText.startsWith('skill,'),
+      `${csv.status} ${csv.headers.get('content-type')} ${csvText.slice(0, 60)}`);
+    await axe(A.page, 'observatory'); await shot(A.page, 'observatory-en');
 
     // Broker: an intermediary proposes museum ↔ third; the museum accepts, the third declines with a reason.
     const broker = {
@@ -393,7 +414,7 @@ async function main() {
     } finally { await D.ctx.close().catch(() => {}); }
 
     // Other screens, EN: account, funding, directory.
-    for (const [screen, hash] of [['account', '/account'], ['funding', '/funding'], ['directory', '/directory']]) {
+    for (const [screen, hash] of [['account', '/account'], ['funding', '/funding'], ['directory', '/directory'], ['observatory', '/observatory']]) {
       await go(A.page, hash);
       await A.page.waitForTimeout(300);
       await axe(A.page, screen); await shot(A.page, `${screen}-en`);
@@ -418,7 +439,7 @@ async function main() {
     // The same screens in French.
     await setLang(A.page, 'fr');
     for (const [screen, hash] of [['landing', '/'], ['profile', `/profile/${aId}`], ['matches', '/matches?tab=ai'],
-      ['introductions', '/introductions?box=sent'], ['account', '/account'], ['funding', '/funding'], ['directory', '/directory']]) {
+      ['introductions', '/introductions?box=sent'], ['account', '/account'], ['funding', '/funding'], ['directory', '/directory'], ['observatory', '/observatory']]) {
       await go(A.page, hash);
       await A.page.waitForTimeout(300);
       await axe(A.page, `${screen} (fr)`); await shot(A.page, `${screen}-fr`);
