@@ -343,7 +343,7 @@ async function main() {
       if (await pick.count()) {
         await pick.check();
         await A.page.getByRole('button', { name: 'Check my team' }).first().click();
-        await A.page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]') && /you and 1 chosen partner/.test(document.querySelector('main')?.textContent ?? ''));
+        await A.page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]') && /you \+ 1 chosen/.test(document.querySelector('main')?.textContent ?? ''));
         check('consortium builder: the chosen partner is checked against the rules', true);
         check('consortium builder: an invite per chosen partner', (await A.page.getByRole('button', { name: /^Invite / }).count()) > 0);
         await axe(A.page, 'funding (consortium builder)');
@@ -360,6 +360,23 @@ async function main() {
     check('observatory CSV link answers 200 with CSV', csv.status === 200 && /text\/csv/.test(csv.headers.get('content-type') ?? '') && csvText.startsWith('skill,'),
       `${csv.status} ${csv.headers.get('content-type')} ${csvText.slice(0, 60)}`);
     await axe(A.page, 'observatory'); await shot(A.page, 'observatory-en');
+
+    // Directory: an unclaimed directory entry (reference data) can be claimed; the request answers in words.
+    await go(A.page, '/directory');
+    await A.page.selectOption('#d-kind', 'intermediary');
+    await A.page.locator('main form[role="search"] button[type="submit"]').click();
+    await A.page.waitForSelector('main .cards .card, main .alert.error');
+    const claimBtn = A.page.getByRole('button', { name: /request to claim/ }).first();
+    if (await claimBtn.count()) {
+      await claimBtn.click();
+      await axe(A.page, 'directory (claim form)');
+      await A.page.locator('main form.ask button[type="submit"]').click();
+      await A.page.waitForSelector('main .cards .alert');
+      check('directory: a claim request is sent and confirmed in words', (await A.page.locator('main .cards .alert.ok').count()) === 1,
+        await A.page.locator('main .cards .alert').first().innerText());
+    } else {
+      console.log('  SKIP claim: no unclaimed directory entry on this server');
+    }
 
     // Broker: an intermediary proposes museum ↔ third; the museum accepts, the third declines with a reason.
     const broker = {
