@@ -86,6 +86,8 @@ func (ix *Index) budget(b *slot, served uint64) float64 {
 //     actor that has not: it is shown only when there are not enough others;
 //  3. the others are ordered by score * (1 - ExposurePenalty * used/budget) *
 //     (1 + ColdStartBoost * (1 - age/ColdStartPeriod) for actors younger than ColdStartPeriod);
+//     * ResponsivenessWeight(responsiveness), so an actor that lets requests expire loses at
+//     most 15 % of its re-rank score (never its exact score);
 //  4. the first Limit are returned and counted as shown.
 //
 // Result.Score stays the exact match score, so the list may not be sorted by it.
@@ -105,6 +107,17 @@ func (ix *Index) Match(q Query) ([]Result, error) {
 	hits := ix.topK(sc, ai, &q, min(k*ix.opts.Oversample, MaxLimit))
 	hits = ix.rerank(hits, k, nowOr(q.Now), q.Kind)
 	return ix.results(ai, hits, q.Explain), nil
+}
+
+// ResponsivenessWeight is the factor the re-ranking step applies for a responsiveness r in [0,1]:
+// 0.85 + 0.15*r, so between 0.85 (answers nothing) and 1 (answers everything, or unknown).
+func ResponsivenessWeight(r float64) float64 { return 0.85 + 0.15*min(max(r, 0), 1) }
+
+func (s *slot) respWeight() float64 {
+	if s.resp == 0 {
+		return 1
+	}
+	return ResponsivenessWeight(float64(s.resp-1) / 254)
 }
 
 type ranked struct {
@@ -132,6 +145,7 @@ func (ix *Index) rerank(hits []hit, k int, now time.Time, kind Kind) []hit {
 				adj *= 1 + ix.opts.ColdStartBoost*(1-float64(age)/float64(ix.opts.ColdStartPeriod))
 			}
 		}
+		adj *= b.respWeight()
 		rs[i] = ranked{hit: h, over: used >= budget, adj: adj}
 	}
 	slices.SortStableFunc(rs, func(x, y ranked) int {

@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -41,6 +42,7 @@ type slot struct {
 	nLang   uint8
 	nSec    uint8
 	nMode   uint8
+	resp    uint8 // responsiveness: 0 unknown, else 1 + round(r*254) for r in (0,1]
 	// inl holds the skills: offers (node<<2 | level-1), needs (node<<1 | must), then interned
 	// languages, sectors and modes; big holds them instead when they do not fit.
 	inl      [inlineSkills]uint32
@@ -409,6 +411,9 @@ func (ix *Index) compact(a *Actor) slot {
 	}
 	if !a.CreatedAt.IsZero() {
 		c.created = a.CreatedAt.Unix()
+	}
+	if r := a.Responsiveness; r > 0 {
+		c.resp = 1 + uint8(math.Round(min(r, 1)*254))
 	}
 	if a.Managed {
 		c.flags |= flagManaged

@@ -89,6 +89,11 @@ type Actor struct {
 	Capacity            int
 	ActiveIntroductions int
 
+	// Responsiveness is the share of received introduction requests the actor answered, in [0,1];
+	// 0 means unknown and counts as 1 (a true 0 is passed as a small positive value). It is used
+	// only by Match's exposure re-ranking step, never by MatchExact: see ResponsivenessWeight.
+	Responsiveness float64
+
 	CreatedAt time.Time
 }
 

@@ -1039,6 +1039,11 @@ type Responsiveness struct {
 
 // ResponsivenessSince counts, per actor, the answers to requests created since the given time.
 func (s *Store) ResponsivenessSince(ctx context.Context, since time.Time) (map[string]Responsiveness, error) {
+	return s.responsivenessOf(ctx, since, nil)
+}
+
+// responsivenessOf is ResponsivenessSince for the given actors only (all when ids is nil).
+func (s *Store) responsivenessOf(ctx context.Context, since time.Time, ids []string) (map[string]Responsiveness, error) {
 	type row struct {
 		ActorID  string
 		Response string
@@ -1046,11 +1051,14 @@ func (s *Store) ResponsivenessSince(ctx context.Context, since time.Time) (map[s
 		N        int
 	}
 	var rows []row
-	err := s.conn(ctx).Table("introduction_parties p").
+	q := s.conn(ctx).Table("introduction_parties p").
 		Select("p.actor_id, p.response, i.status, COUNT(*) AS n").
 		Joins("JOIN introductions i ON i.id = p.introduction_id").
-		Where("p.actor_id IS NOT NULL AND p.role <> ? AND i.status <> ? AND i.created_at >= ?", RoleRequester, IntroPending, since.UTC()).
-		Group("p.actor_id, p.response, i.status").Scan(&rows).Error
+		Where("p.actor_id IS NOT NULL AND p.role <> ? AND i.status <> ? AND i.created_at >= ?", RoleRequester, IntroPending, since.UTC())
+	if ids != nil {
+		q = q.Where("p.actor_id IN ?", ids)
+	}
+	err := q.Group("p.actor_id, p.response, i.status").Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}

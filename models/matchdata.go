@@ -11,6 +11,28 @@ type MatchActor struct {
 	*Actor
 	OwnerPaused         bool
 	ActiveIntroductions int
+	// Responsiveness is the share of the requests it received in the last ResponsivenessWindow that
+	// it answered (accepted or declined) rather than let expire; 1 with fewer than
+	// ResponsivenessMinRequests of them. Never 0: an actor that answered none has
+	// ResponsivenessFloor (the matching engine reads 0 as "unknown"). It is about answering only,
+	// never about with whom an actor collaborates.
+	Responsiveness float64
+}
+
+// Responsiveness parameters: the window, the fewest requests that say anything, and the floor.
+const (
+	ResponsivenessWindow      = 180 * 24 * time.Hour
+	ResponsivenessMinRequests = 3
+	ResponsivenessFloor       = 0.001
+)
+
+// responsivenessScore turns counts into MatchActor.Responsiveness.
+func responsivenessScore(r Responsiveness) float64 {
+	n := r.Answered + r.Expired
+	if n < ResponsivenessMinRequests {
+		return 1
+	}
+	return max(float64(r.Answered)/float64(n), ResponsivenessFloor)
 }
 
 // ActiveWindow is how long a connected introduction keeps counting against an actor's capacity.
@@ -83,9 +105,14 @@ func (s *Store) matchActors(ctx context.Context, page []*Actor) ([]MatchActor, e
 	for _, c := range counts {
 		active[c.ActorID] = c.N
 	}
+	resp, err := s.responsivenessOf(ctx, time.Now().UTC().Add(-ResponsivenessWindow), ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]MatchActor, len(page))
 	for i, a := range page {
-		out[i] = MatchActor{Actor: a, ActiveIntroductions: active[a.ID], OwnerPaused: a.OwnerID != nil && paused[*a.OwnerID]}
+		out[i] = MatchActor{Actor: a, ActiveIntroductions: active[a.ID], OwnerPaused: a.OwnerID != nil && paused[*a.OwnerID],
+			Responsiveness: responsivenessScore(resp[a.ID])}
 	}
 	return out, nil
 }
