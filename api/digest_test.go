@@ -38,6 +38,16 @@ func TestWeeklyDigest(t *testing.T) {
 	m := e.createActor(alice.Access, museum())
 	s := e.createActor(bob.Access, startup())
 	e.createActor(carol.Access, named(startup(), "Optical Minds"))
+	// Neither a paused owner's actor nor one Alice marked "not interested" is news to her.
+	dave, erin := e.register("Dave"), e.register("Erin")
+	e.createActor(dave.Access, named(startup(), "Paused Vision"))
+	if r := e.call("PATCH", "/api/v1/me", map[string]any{"matching_paused": true}, dave.Access); r.Status != 200 {
+		t.Fatalf("pause: %d %s", r.Status, r.Raw)
+	}
+	ni := e.createActor(erin.Access, named(startup(), "Unwanted Vision"))
+	if _, err := e.store.SaveFeedback(ctx, m, ni, "not_interested"); err != nil {
+		t.Fatal(err)
+	}
 
 	// A saved search of Alice's museum that finds the startup after it was saved.
 	now := time.Now()
@@ -78,8 +88,10 @@ func TestWeeklyDigest(t *testing.T) {
 			t.Fatalf("alice's digest lacks %q:\n%s", want, body)
 		}
 	}
-	if strings.Contains(body, "Museum of Light") {
-		t.Fatalf("alice's digest names her own actor:\n%s", body)
+	for _, not := range []string{"Museum of Light", "Paused Vision", "Unwanted Vision"} {
+		if strings.Contains(body, not) {
+			t.Fatalf("alice's digest names %q:\n%s", not, body)
+		}
 	}
 	if !strings.Contains(db[0]["body"].(string), "Museum of Light") {
 		t.Fatalf("bob's digest: %s", db[0]["body"])

@@ -49,7 +49,8 @@ func (s *Store) digestDue(ctx context.Context, now time.Time, limit int) ([]dige
 
 // DigestMatches returns the top actors (at most 5, by shared skills, then name) created or updated
 // after since that share a needed or offered skill with one of the user's actors. The user's own
-// actors, hidden and unavailable ones are left out.
+// actors, hidden and unavailable ones, those whose owner paused matching and those one of the
+// user's actors marked not_interested or met_before are left out.
 func (s *Store) DigestMatches(ctx context.Context, userID string, since time.Time) ([]DigestMatch, error) {
 	var out []DigestMatch
 	err := s.conn(ctx).Raw(`
@@ -64,9 +65,11 @@ JOIN (
 ) x ON x.actor_id = a.id
 WHERE a.hidden_at IS NULL AND a.available = ? AND (a.owner_id IS NULL OR a.owner_id <> ?)
   AND (a.created_at > ? OR a.updated_at > ?)
+  AND (a.owner_id IS NULL OR a.owner_id NOT IN (SELECT u.id FROM users u WHERE u.matching_paused = ?))
+  AND a.id NOT IN (SELECT f.target_id FROM match_feedback f JOIN actors m ON m.id = f.actor_id WHERE m.owner_id = ? AND f.verdict IN ?)
 GROUP BY a.id, a.name
 ORDER BY shared DESC, a.name, a.id
-LIMIT ?`, userID, userID, true, userID, since.UTC(), since.UTC(), digestTop).Scan(&out).Error
+LIMIT ?`, userID, userID, true, userID, since.UTC(), since.UTC(), true, userID, []string{"not_interested", "met_before"}, digestTop).Scan(&out).Error
 	return out, err
 }
 
