@@ -131,7 +131,7 @@ func (m *matcher) rebuild(ctx context.Context) error {
 	ix := matching.NewIndex(tax, matching.Options{})
 	after := ""
 	for {
-		page, err := m.store.MatchActorsPage(ctx, after, 2000)
+		page, err := m.store.MatchActorsPage(ctx, after, 5000)
 		if err != nil {
 			return err
 		}

@@ -499,51 +499,86 @@ func (s *Store) Actor(ctx context.Context, id string) (*Actor, error) {
 
 // loadChildren fills the child slices of a page of actors with one query per child table.
 func (s *Store) loadChildren(ctx context.Context, actors []*Actor) error {
-	if len(actors) == 0 {
-		return nil
-	}
-	byID := make(map[string]*Actor, len(actors))
 	ids := make([]string, len(actors))
 	for i, a := range actors {
-		byID[a.ID], ids[i] = a, a.ID
-		a.Offers, a.Needs, a.Sectors, a.Languages, a.Modes = []Offer{}, []Need{}, []string{}, []string{}, []string{}
+		ids[i] = a.ID
+		resetChildren(a)
+	}
+	for chunk := range slices.Chunk(ids, 500) {
+		if err := s.fillChildren(ctx, actors, "actor_id IN ?", chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadChildrenRange fills a page of actors sorted by id with one range scan per child table: far
+// cheaper than IN lists for the index's bulk load. Rows of actors in the range but not in the page
+// (hidden ones) are skipped.
+func (s *Store) loadChildrenRange(ctx context.Context, page []*Actor) error {
+	if len(page) == 0 {
+		return nil
+	}
+	for _, a := range page {
+		resetChildren(a)
+	}
+	return s.fillChildren(ctx, page, "actor_id >= ? AND actor_id <= ?", page[0].ID, page[len(page)-1].ID)
+}
+
+func resetChildren(a *Actor) {
+	a.Offers, a.Needs, a.Sectors, a.Languages, a.Modes = []Offer{}, []Need{}, []string{}, []string{}, []string{}
+}
+
+// fillChildren reads the child rows selected by where and attaches them to the actors they belong to.
+func (s *Store) fillChildren(ctx context.Context, actors []*Actor, where string, args ...any) error {
+	byID := make(map[string]*Actor, len(actors))
+	for _, a := range actors {
+		byID[a.ID] = a
 	}
 	db := s.conn(ctx)
-	for chunk := range slices.Chunk(ids, 500) {
-		var offers []actorOffer
-		if err := db.Where("actor_id IN ?", chunk).Order("actor_id, position").Find(&offers).Error; err != nil {
-			return err
+	var offers []actorOffer
+	if err := db.Where(where, args...).Order("actor_id, position").Find(&offers).Error; err != nil {
+		return err
+	}
+	for _, o := range offers {
+		if a := byID[o.ActorID]; a != nil {
+			a.Offers = append(a.Offers, Offer{o.SkillSlug, o.Level})
 		}
-		for _, o := range offers {
-			byID[o.ActorID].Offers = append(byID[o.ActorID].Offers, Offer{o.SkillSlug, o.Level})
+	}
+	var needs []actorNeed
+	if err := db.Where(where, args...).Order("actor_id, position").Find(&needs).Error; err != nil {
+		return err
+	}
+	for _, n := range needs {
+		if a := byID[n.ActorID]; a != nil {
+			a.Needs = append(a.Needs, Need{n.SkillSlug, n.Importance})
 		}
-		var needs []actorNeed
-		if err := db.Where("actor_id IN ?", chunk).Order("actor_id, position").Find(&needs).Error; err != nil {
-			return err
+	}
+	var sectors []actorSector
+	if err := db.Where(where, args...).Order("actor_id, position").Find(&sectors).Error; err != nil {
+		return err
+	}
+	for _, v := range sectors {
+		if a := byID[v.ActorID]; a != nil {
+			a.Sectors = append(a.Sectors, v.SectorSlug)
 		}
-		for _, n := range needs {
-			byID[n.ActorID].Needs = append(byID[n.ActorID].Needs, Need{n.SkillSlug, n.Importance})
+	}
+	var langs []actorLanguage
+	if err := db.Where(where, args...).Order("actor_id, position").Find(&langs).Error; err != nil {
+		return err
+	}
+	for _, v := range langs {
+		if a := byID[v.ActorID]; a != nil {
+			a.Languages = append(a.Languages, v.Lang)
 		}
-		var sectors []actorSector
-		if err := db.Where("actor_id IN ?", chunk).Order("actor_id, position").Find(&sectors).Error; err != nil {
-			return err
-		}
-		for _, v := range sectors {
-			byID[v.ActorID].Sectors = append(byID[v.ActorID].Sectors, v.SectorSlug)
-		}
-		var langs []actorLanguage
-		if err := db.Where("actor_id IN ?", chunk).Order("actor_id, position").Find(&langs).Error; err != nil {
-			return err
-		}
-		for _, v := range langs {
-			byID[v.ActorID].Languages = append(byID[v.ActorID].Languages, v.Lang)
-		}
-		var modes []actorMode
-		if err := db.Where("actor_id IN ?", chunk).Order("actor_id, mode").Find(&modes).Error; err != nil {
-			return err
-		}
-		for _, v := range modes {
-			byID[v.ActorID].Modes = append(byID[v.ActorID].Modes, v.Mode)
+	}
+	var modes []actorMode
+	if err := db.Where(where, args...).Order("actor_id, mode").Find(&modes).Error; err != nil {
+		return err
+	}
+	for _, v := range modes {
+		if a := byID[v.ActorID]; a != nil {
+			a.Modes = append(a.Modes, v.Mode)
 		}
 	}
 	return nil

@@ -45,6 +45,9 @@ func (s *Store) MatchActorsPage(ctx context.Context, after string, limit int) ([
 	if err := s.conn(ctx).Where("id > ? AND hidden_at IS NULL", after).Order("id").Limit(limit).Find(&page).Error; err != nil {
 		return nil, err
 	}
+	if err := s.loadChildrenRange(ctx, page); err != nil {
+		return nil, err
+	}
 	return s.matchActors(ctx, page)
 }
 
@@ -56,6 +59,9 @@ func (s *Store) MatchActorsByID(ctx context.Context, ids []string) ([]MatchActor
 		if err := s.conn(ctx).Where("id IN ? AND hidden_at IS NULL", chunk).Find(&page).Error; err != nil {
 			return nil, err
 		}
+		if err := s.loadChildren(ctx, page); err != nil {
+			return nil, err
+		}
 		got, err := s.matchActors(ctx, page)
 		if err != nil {
 			return nil, err
@@ -65,12 +71,11 @@ func (s *Store) MatchActorsByID(ctx context.Context, ids []string) ([]MatchActor
 	return out, nil
 }
 
+// matchActors adds owner pause flags, active introductions and responsiveness to actors whose child
+// rows are loaded.
 func (s *Store) matchActors(ctx context.Context, page []*Actor) ([]MatchActor, error) {
 	if len(page) == 0 {
 		return nil, nil
-	}
-	if err := s.loadChildren(ctx, page); err != nil {
-		return nil, err
 	}
 	ids := make([]string, len(page))
 	var owners []string
