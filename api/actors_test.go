@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func with(base map[string]any, kv ...any) map[string]any {
@@ -265,5 +266,24 @@ func TestSkillSearch(t *testing.T) {
 	s := e.call("GET", "/api/v1/sectors", nil, "")
 	if !strings.Contains(s.Raw, `"slug":"music"`) || !strings.Contains(s.Raw, `"nace"`) {
 		t.Fatalf("sectors: %.300s", s.Raw)
+	}
+}
+
+// TestPatchUsesTheServerClock: updated_at and renewed_at come from the server's clock (tests move it).
+func TestPatchUsesTheServerClock(t *testing.T) {
+	e := newEnv(t)
+	a := e.register("Clockwatcher")
+	id := e.createActor(a.Access, museum())
+	at := time.Now().UTC().Add(5 * time.Minute).Truncate(time.Microsecond) // within the token's lifetime
+	e.clock.Set(at)
+	r := e.call("PATCH", "/api/v1/actors/"+id, map[string]any{"bio": "Later.", "version": 1}, a.Access)
+	if r.Status != 200 {
+		t.Fatalf("patch: %d %s", r.Status, r.Raw)
+	}
+	got := e.call("GET", "/api/v1/actors/"+id, nil, a.Access)
+	for _, f := range []string{"updated_at", "renewed_at"} {
+		if ts, _ := time.Parse(time.RFC3339Nano, got.JSON[f].(string)); !ts.Equal(at) {
+			t.Errorf("%s = %v, want %v", f, got.JSON[f], at)
+		}
 	}
 }

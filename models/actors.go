@@ -605,8 +605,8 @@ func (s *Store) UpdateActor(ctx context.Context, id string, version int, in Acto
 		a.Version = version + 1
 		res := s.conn(ctx).Model(&Actor{}).Where("id = ? AND version = ?", id, version).
 			Select("kind", "name", "org_type", "country", "region", "remote", "available", "capacity", "bio", "website",
-				"contact_email", "contact_phone", "focus", "managed", "open_data", "renewed_at", "stale_notified_at", "version", "updated_at").
-			Updates(a)
+						"contact_email", "contact_phone", "focus", "managed", "open_data", "renewed_at", "stale_notified_at", "version", "updated_at").
+			UpdateColumns(a) // UpdateColumns: updated_at is the given now, not gorm's clock
 		if res.Error != nil {
 			return res.Error
 		}
