@@ -2,8 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -156,18 +154,9 @@ func (s *Server) patchActor(c echo.Context) error {
 	if !canEditActor(u, a) {
 		return errForbidden("Only the owner of this profile may change it.")
 	}
-	version := 0
-	if req.Version != nil {
-		version = *req.Version
-	} else if im := strings.Trim(c.Request().Header.Get("If-Match"), `" W/`); im != "" {
-		n, err := strconv.Atoi(im)
-		if err != nil {
-			return models.Invalid("If-Match", "must be the profile's version number")
-		}
-		version = n
-	}
-	if version == 0 {
-		return models.Invalid("version", "is required (in the body or as If-Match) so that concurrent edits are not lost")
+	version, err := versionOf(c, req.Version)
+	if err != nil {
+		return err
 	}
 	if err := s.checkManaged(u, req.Managed); err != nil {
 		return err

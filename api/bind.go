@@ -84,3 +84,19 @@ func queryInt(c echo.Context, name string, def, min, max int) (int, error) {
 	}
 	return n, nil
 }
+
+// versionOf is the version an update is based on: the body's `version`, else the If-Match header.
+// It is required, so that concurrent edits are never lost silently.
+func versionOf(c echo.Context, body *int) (int, error) {
+	if body != nil && *body > 0 {
+		return *body, nil
+	}
+	if im := strings.Trim(c.Request().Header.Get("If-Match"), `" W/`); im != "" {
+		n, err := strconv.Atoi(im)
+		if err != nil || n < 1 {
+			return 0, models.Invalid("If-Match", "must be the version number you last read")
+		}
+		return n, nil
+	}
+	return 0, models.Invalid("version", "is required (in the body or as If-Match) so that concurrent edits are not lost")
+}

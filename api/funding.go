@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -206,18 +205,9 @@ func (s *Server) patchFunding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	version := 0
-	if req.Version != nil {
-		version = *req.Version
-	} else if im := strings.Trim(c.Request().Header.Get("If-Match"), `" W/`); im != "" {
-		n, err := strconv.Atoi(im)
-		if err != nil {
-			return models.Invalid("If-Match", "must be the instrument's version number")
-		}
-		version = n
-	}
-	if version == 0 {
-		return models.Invalid("version", "is required (in the body or as If-Match) so that concurrent edits are not lost")
+	version, err := versionOf(c, req.Version)
+	if err != nil {
+		return err
 	}
 	req.apply(in)
 	if err := s.checkInstrument(c, in); err != nil {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -67,18 +66,9 @@ func (s *Server) patchPractice(c echo.Context) error {
 	if !canEditPractice(userFrom(c), p) {
 		return errForbidden("Only the owner of this practice may change it.")
 	}
-	version := 0
-	if req.Version != nil {
-		version = *req.Version
-	} else if im := strings.Trim(c.Request().Header.Get("If-Match"), `" W/`); im != "" {
-		n, err := strconv.Atoi(im)
-		if err != nil {
-			return models.Invalid("If-Match", "must be the practice's version number")
-		}
-		version = n
-	}
-	if version == 0 {
-		return models.Invalid("version", "is required (in the body or as If-Match) so that concurrent edits are not lost")
+	version, err := versionOf(c, req.Version)
+	if err != nil {
+		return err
 	}
 	updated, err := s.store.UpdatePractice(ctx, p.ID, version, req.input(), s.codes, s.now())
 	if err != nil {
