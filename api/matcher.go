@@ -31,6 +31,100 @@ type matcher struct {
 
 	lastSync atomic.Int64 // unix nanos of the last successful sync
 	metrics  *matcherMetrics
+
+	cache actorCache // profiles read by the matches handler, invalidated by the change feed
+}
+
+// actorCacheSize bounds the actor snapshot cache; when full, an arbitrary entry is evicted.
+const actorCacheSize = 50000
+
+// actorCache holds read-only *models.Actor snapshots (as loaded by Store.ActorsIn: visible actors
+// with their child rows) keyed by id. sync drops every actor id named by the change feed, rebuild
+// drops everything. A fill records the generation before its database read and is discarded when
+// any invalidation happened meanwhile, so a snapshot read before a write can never outlive the
+// write's feed row. Cached actors are shared: callers must not modify them.
+type actorCache struct {
+	mu      sync.Mutex
+	gen     uint64
+	entries map[string]*models.Actor
+}
+
+func (c *actorCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+func (c *actorCache) invalidate(ids ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	for _, id := range ids {
+		delete(c.entries, id)
+	}
+}
+
+func (c *actorCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.entries = nil
+}
+
+// lookup returns the cached actors among ids and the ids missing.
+func (c *actorCache) lookup(ids []string) (map[string]*models.Actor, []string) {
+	found := make(map[string]*models.Actor, len(ids))
+	var missing []string
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		if a, ok := c.entries[id]; ok {
+			found[id] = a
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return found, missing
+}
+
+// fill stores actors read at generation gen, unless an invalidation came since.
+func (c *actorCache) fill(gen uint64, actors map[string]*models.Actor) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.entries == nil {
+		c.entries = make(map[string]*models.Actor, len(actors))
+	}
+	for id, a := range actors {
+		if _, ok := c.entries[id]; !ok && len(c.entries) >= actorCacheSize {
+			for victim := range c.entries { // map order: a cheap random eviction
+				delete(c.entries, victim)
+				break
+			}
+		}
+		c.entries[id] = a
+	}
+}
+
+// actorsIn is Store.ActorsIn through the cache. Call it after catchUp, so that every write
+// committed before the request has been invalidated.
+func (m *matcher) actorsIn(ctx context.Context, ids []string) (map[string]*models.Actor, error) {
+	found, missing := m.cache.lookup(ids)
+	if len(missing) == 0 {
+		return found, nil
+	}
+	gen := m.cache.generation()
+	loaded, err := m.store.ActorsIn(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	m.cache.fill(gen, loaded)
+	for id, a := range loaded {
+		found[id] = a
+	}
+	return found, nil
 }
 
 const (
@@ -153,6 +247,7 @@ func (m *matcher) rebuild(ctx context.Context) error {
 		ix.SetExcluded(p.A, p.B, true)
 	}
 	m.ix.Store(ix)
+	m.cache.clear()
 	m.seq, m.taxStamp, m.gaps = seq, stamp, map[int64]time.Time{}
 	m.lastSync.Store(time.Now().UnixNano())
 	m.ready.Store(true)
@@ -180,6 +275,7 @@ func (m *matcher) sync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.invalidate(changes) // before m.seq moves past them, even if the rest of this sync fails
 	now := time.Now()
 	for _, c := range changes {
 		for g := m.seq + 1; g < c.Seq && len(m.gaps) < maxGaps; g++ {
@@ -201,6 +297,7 @@ func (m *matcher) sync(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+			m.invalidate(late)
 			for _, c := range late {
 				delete(m.gaps, c.Seq)
 			}
@@ -246,6 +343,21 @@ func (m *matcher) sync(ctx context.Context) error {
 	m.lastSync.Store(time.Now().UnixNano())
 	m.metrics.size.Set(float64(ix.Len()))
 	return nil
+}
+
+// invalidate drops every actor named by the feed rows from the snapshot cache.
+func (m *matcher) invalidate(changes []models.Change) {
+	if len(changes) == 0 {
+		return
+	}
+	ids := make([]string, 0, 2*len(changes))
+	for _, c := range changes {
+		ids = append(ids, c.ActorID)
+		if c.OtherID != "" {
+			ids = append(ids, c.OtherID)
+		}
+	}
+	m.cache.invalidate(ids...)
 }
 
 // catchUp syncs when the feed holds rows this index has not seen, so that a reader sees every write

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -82,7 +83,7 @@ func intersect(a, b []string) []string {
 // matches ranks partners of one kind for an actor and explains every result in both directions.
 func (s *Server) matches(c echo.Context) error {
 	ctx := c.Request().Context()
-	a, err := s.store.Actor(ctx, c.Param("id"))
+	a, caughtUp, err := s.matchesActor(ctx, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -115,8 +116,10 @@ func (s *Server) matches(c echo.Context) error {
 	if ix == nil {
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "index_loading", Message: "The matching index is still loading: try again in a moment."}
 	}
-	if err := s.matcher.catchUp(ctx); err != nil {
-		return err
+	if !caughtUp { // the index finished loading after the actor was read
+		if err := s.matcher.catchUp(ctx); err != nil {
+			return err
+		}
 	}
 	if q.Kind == matching.KindIntermediary {
 		return s.intermediaryMatches(c, a, q, ix) // brokers are ranked by their own rules (api/brokerage.go)
@@ -131,7 +134,7 @@ func (s *Server) matches(c echo.Context) error {
 	for i, r := range results {
 		ids[i] = r.ActorID
 	}
-	found, err := s.store.ActorsIn(ctx, ids)
+	found, err := s.matcher.actorsIn(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -149,6 +152,30 @@ func (s *Server) matches(c echo.Context) error {
 		items = append(items, v)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+// matchesActor reads the querying actor for matches. Once the index is loaded it first catches the
+// index (and with it the actor snapshot cache) up with the change feed, then reads through the cache:
+// every write committed before this request, hiding and deletion included, is seen. Before that it
+// reads the database directly. Hidden or missing actors are ErrNotFound either way.
+// caughtUp reports whether catchUp ran.
+func (s *Server) matchesActor(ctx context.Context, id string) (a *models.Actor, caughtUp bool, err error) {
+	if s.matcher.index() == nil {
+		a, err = s.store.Actor(ctx, id)
+		return a, false, err
+	}
+	if err := s.matcher.catchUp(ctx); err != nil {
+		return nil, false, err
+	}
+	found, err := s.matcher.actorsIn(ctx, []string{id})
+	if err != nil {
+		return nil, true, err
+	}
+	a, ok := found[id]
+	if !ok {
+		return nil, true, models.ErrNotFound
+	}
+	return a, true, nil
 }
 
 type feedbackRequest struct {
