@@ -145,23 +145,18 @@ func (s *Server) patchActor(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	a, err := s.store.Actor(ctx, c.Param("id"))
+	a, err := s.editableActor(c, c.Param("id"), "Only the owner of this profile may change it.")
 	if err != nil {
 		return err
-	}
-	u := userFrom(c)
-	if !canEditActor(u, a) {
-		return errForbidden("Only the owner of this profile may change it.")
 	}
 	version, err := versionOf(c, req.Version)
 	if err != nil {
 		return err
 	}
-	if err := s.checkManaged(u, req.Managed); err != nil {
+	if err := s.checkManaged(userFrom(c), req.Managed); err != nil {
 		return err
 	}
-	updated, err := s.store.UpdateActor(ctx, a.ID, version, req.input(), s.codes, s.now())
+	updated, err := s.store.UpdateActor(c.Request().Context(), a.ID, version, req.input(), s.codes, s.now())
 	if err != nil {
 		return err
 	}
