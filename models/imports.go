@@ -17,11 +17,12 @@ import (
 	"gorm.io/gorm"
 )
 
-// Bulk import of actors from CSV. The whole file is read and checked before anything is written: a
-// file that is not CSV, or lacks a mapped column, changes nothing. Each row is then validated like a
-// profile posted to the API; skills are given as labels and resolved through the taxonomy's preferred
-// labels and synonyms (any language), or slugs. A real run writes the valid rows in batches, one
-// transaction per batch; the report names every invalid row, column and reason.
+// Bulk import of actors from CSV. The whole file is read and checked as a file before anything is
+// written: a file that is not CSV, or lacks a mapped column, changes nothing. Each row is then
+// validated like a profile posted to the API; skills are given as labels and resolved through the
+// taxonomy's preferred labels and synonyms (any language), or slugs. A real run takes the file in
+// batches of rows and writes each batch's valid rows in one transaction, together with the progress
+// of its import job (import_jobs); the report names every invalid row, column and reason.
 
 // ImportFields are the actor fields a CSV column can be mapped to.
 var ImportFields = []string{"name", "kind", "org_type", "country", "region", "languages", "sectors", "offers", "needs",
@@ -73,12 +74,17 @@ type ImportReport struct {
 	Unresolved  []UnresolvedSkill `json:"unresolved_skills"`
 	Preview     []*Actor          `json:"preview,omitempty"`
 	ActorIDs    []string          `json:"actor_ids,omitempty"`
+	JobID       string            `json:"job_id,omitempty"` // the import job of a real run (GET /imports/:id)
 }
 
 // ImportFileError says the file itself cannot be read (not CSV, no header): nothing was imported.
-type ImportFileError struct{ Message string }
+type ImportFileError struct {
+	Message string
+	Err     error // the read error behind it, if any
+}
 
 func (e *ImportFileError) Error() string { return e.Message }
+func (e *ImportFileError) Unwrap() error { return e.Err }
 
 // skillResolver finds a skill by slug or normalised label: a preferred label wins over synonyms; a
 // label two skills share as equals is ambiguous.
@@ -163,8 +169,38 @@ func parseBool(v string) (bool, bool) {
 	return false, false
 }
 
-// ImportActorsCSV reads, checks and (unless DryRun) imports actors from a CSV file.
+// ImportActorsCSV reads, checks and (unless DryRun) imports actors from a CSV file, without a job
+// record: PrepareImport, then Run.
 func (s *Store) ImportActorsCSV(ctx context.Context, r io.Reader, opt ImportOptions) (*ImportReport, error) {
+	p, err := s.PrepareImport(ctx, r, opt)
+	if err != nil {
+		return nil, err
+	}
+	return p.Run(ctx, nil)
+}
+
+// PreparedImport is a file that has been read as CSV and whose mapping has been checked: nothing is
+// written yet, and a file that got this far can only fail row by row (or on a database error).
+type PreparedImport struct {
+	s        *Store
+	opt      ImportOptions
+	header   []string
+	records  [][]string // the data rows, blank lines included (they keep the row numbers right)
+	col      map[string]int
+	mapping  ImportMapping
+	resolver *skillResolver
+	rows     int // data rows, blank lines left out
+}
+
+// Rows is the number of data rows of the file (blank lines left out).
+func (p *PreparedImport) Rows() int { return p.rows }
+
+// DryRun says whether Run will write nothing.
+func (p *PreparedImport) DryRun() bool { return p.opt.DryRun }
+
+// PrepareImport reads the whole file and checks it as a file: CSV syntax (*ImportFileError) and the
+// mapping against the header (*ValidationError). It writes nothing.
+func (s *Store) PrepareImport(ctx context.Context, r io.Reader, opt ImportOptions) (*PreparedImport, error) {
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 200
 	}
@@ -176,7 +212,8 @@ func (s *Store) ImportActorsCSV(ctx context.Context, r io.Reader, opt ImportOpti
 		if errors.As(err, &pe) {
 			return nil, &ImportFileError{Message: fmt.Sprintf("The file is not valid CSV: row %d, column %d: %v. Nothing was imported.", pe.StartLine, pe.Column, pe.Err)}
 		}
-		return nil, &ImportFileError{Message: "The file could not be read as CSV. Nothing was imported."}
+		// A read error (the body limit, a client gone) is kept for the caller to tell apart.
+		return nil, &ImportFileError{Message: "The file could not be read as CSV. Nothing was imported.", Err: err}
 	}
 	if len(records) == 0 {
 		return nil, &ImportFileError{Message: "The file is empty: the first row must name the columns. Nothing was imported."}
@@ -226,53 +263,130 @@ func (s *Store) ImportActorsCSV(ctx context.Context, r io.Reader, opt ImportOpti
 	if err != nil {
 		return nil, err
 	}
-	rep := &ImportReport{DryRun: opt.DryRun, Rows: len(records) - 1, BatchSize: opt.BatchSize, Mapping: mapping,
+	p := &PreparedImport{s: s, opt: opt, header: header, records: records[1:], col: col, mapping: mapping, resolver: resolver}
+	for _, rec := range p.records {
+		if !p.blank(rec) {
+			p.rows++
+		}
+	}
+	return p, nil
+}
+
+// blank: a blank line is not a row.
+func (p *PreparedImport) blank(rec []string) bool {
+	return len(rec) == 1 && strings.TrimSpace(rec[0]) == "" && len(p.header) > 1
+}
+
+// Run checks the rows and, unless it is a dry run, writes the valid ones. The file is taken
+// BatchSize rows at a time: the valid rows of each batch are written in one transaction, which also
+// records the job's progress (job may be nil), so the job never counts a row that is not committed.
+// An invalid row is reported and skipped; it never stops the import. A database error stops it: the
+// batches committed before stay, the job is marked failed, and the report says how far it got.
+func (p *PreparedImport) Run(ctx context.Context, job *ImportJob) (*ImportReport, error) {
+	s, opt := p.s, p.opt
+	rep := &ImportReport{DryRun: opt.DryRun, Rows: p.rows, BatchSize: opt.BatchSize, Mapping: p.mapping,
 		Errors: []ImportRowError{}, InvalidRows: []int{}, Unresolved: []UnresolvedSkill{}}
+	if job != nil {
+		rep.JobID = job.ID
+	}
 	unresolved := map[string][]int{}
-	var valid []*Actor
-	for i, rec := range records[1:] {
-		row := i + 2
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" && len(header) > 1 {
-			rep.Rows-- // a blank line is not a row
-			continue
+	var preview, pending []*Actor
+	processed := 0
+	flush := func() error {
+		if opt.DryRun || (len(pending) == 0 && job == nil) {
+			pending = pending[:0]
+			return nil
 		}
-		a, errs := s.importRow(ctx, rec, mapping, col, resolver, opt, unresolved, row)
-		if len(errs) > 0 {
-			rep.Errors = append(rep.Errors, errs...)
-			rep.InvalidRows = append(rep.InvalidRows, row)
-			continue
-		}
-		valid = append(valid, a)
-	}
-	rep.Valid, rep.Invalid = len(valid), len(rep.InvalidRows)
-	for label, rows := range unresolved {
-		rep.Unresolved = append(rep.Unresolved, UnresolvedSkill{Label: label, Rows: rows})
-	}
-	sort.Slice(rep.Unresolved, func(i, j int) bool { return rep.Unresolved[i].Label < rep.Unresolved[j].Label })
-	if opt.DryRun {
-		if opt.Preview > 0 {
-			rep.Preview = valid[:min(opt.Preview, len(valid))]
-		}
-		return rep, nil
-	}
-	for start := 0; start < len(valid); start += opt.BatchSize {
-		batch := valid[start:min(start+opt.BatchSize, len(valid))]
 		err := s.InTx(ctx, func(ctx context.Context) error {
-			for _, a := range batch {
+			for _, a := range pending {
 				if err := s.insertActor(ctx, a); err != nil {
 					return err
 				}
 			}
-			return nil
+			if job == nil {
+				return nil
+			}
+			batches := rep.Batches
+			if len(pending) > 0 {
+				batches++
+			}
+			return s.conn(ctx).Model(&ImportJob{}).Where("id = ?", job.ID).Updates(map[string]any{
+				"rows_processed": processed, "imported": rep.Imported + len(pending), "failed": len(rep.InvalidRows),
+				"batches": batches, "updated_at": time.Now().UTC()}).Error
 		})
 		if err != nil {
-			return rep, fmt.Errorf("import batch %d (rows after %d imported ones): %w", rep.Batches+1, rep.Imported, err)
+			return fmt.Errorf("import batch %d (rows after %d imported ones): %w", rep.Batches+1, rep.Imported, err)
 		}
-		s.committed()
-		rep.Batches++
-		rep.Imported += len(batch)
-		for _, a := range batch {
-			rep.ActorIDs = append(rep.ActorIDs, a.ID)
+		if len(pending) > 0 {
+			s.committed()
+			rep.Batches++
+			rep.Imported += len(pending)
+			for _, a := range pending {
+				rep.ActorIDs = append(rep.ActorIDs, a.ID)
+			}
+		}
+		pending = pending[:0]
+		return nil
+	}
+	fail := func(err error) (*ImportReport, error) {
+		rep.Valid, rep.Invalid = rep.Imported, len(rep.InvalidRows)
+		if job != nil {
+			why := "The import stopped on a database error after " + strconv.Itoa(rep.Imported) + " rows were imported in full batches; the rest was not."
+			if ctx.Err() != nil {
+				why = "The import was interrupted (the request ended or the server stopped) after " + strconv.Itoa(rep.Imported) +
+					" rows were imported in full batches; the rest was not."
+			}
+			// The request's or the server's context may be over: the record must still say so.
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			_ = s.finishImportJob(fctx, job.ID, ImportFailed, why, rep, processed)
+		}
+		return rep, err
+	}
+	for i, rec := range p.records {
+		if err := ctx.Err(); err != nil {
+			return fail(err)
+		}
+		row := i + 2
+		if !p.blank(rec) {
+			processed++
+			a, errs := s.importRow(ctx, rec, p.mapping, p.col, p.resolver, opt, unresolved, row)
+			switch {
+			case len(errs) > 0:
+				rep.Errors = append(rep.Errors, errs...)
+				rep.InvalidRows = append(rep.InvalidRows, row)
+			case opt.DryRun:
+				rep.Valid++
+				if len(preview) < opt.Preview {
+					preview = append(preview, a)
+				}
+			default:
+				pending = append(pending, a)
+			}
+		}
+		if (i+1)%opt.BatchSize == 0 {
+			if err := flush(); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return fail(err)
+	}
+	if !opt.DryRun {
+		rep.Valid = rep.Imported
+	}
+	rep.Invalid = len(rep.InvalidRows)
+	for label, rows := range unresolved {
+		rep.Unresolved = append(rep.Unresolved, UnresolvedSkill{Label: label, Rows: rows})
+	}
+	sort.Slice(rep.Unresolved, func(i, j int) bool { return rep.Unresolved[i].Label < rep.Unresolved[j].Label })
+	if opt.DryRun && opt.Preview > 0 {
+		rep.Preview = preview
+	}
+	if job != nil {
+		if err := s.finishImportJob(ctx, job.ID, ImportDone, "", rep, processed); err != nil {
+			return rep, fmt.Errorf("import: record the finished job: %w", err)
 		}
 	}
 	return rep, nil
@@ -479,4 +593,100 @@ func (s *Store) DeleteImportMapping(ctx context.Context, ownerID, id string) err
 		return ErrNotFound
 	}
 	return nil
+}
+
+// Import job states.
+const (
+	ImportRunning = "running"
+	ImportDone    = "done"
+	ImportFailed  = "failed"
+)
+
+// ImportStaleAfter: a running job whose progress has not moved for this long was interrupted (the
+// server stopped mid-import, or crashed) and is shown as failed. A batch commits in seconds.
+const ImportStaleAfter = 5 * time.Minute
+
+// ImportJob is the record of one real import: its progress while it runs, updated in the
+// transaction of each committed batch, and its report when it is over.
+type ImportJob struct {
+	ID            string        `gorm:"primaryKey" json:"id"`
+	OwnerID       string        `json:"owner_id"`
+	State         string        `json:"state"`
+	Async         bool          `json:"async"`
+	RowsTotal     int           `json:"rows_total"`
+	RowsProcessed int           `json:"rows_processed"`
+	Imported      int           `json:"imported"`
+	Failed        int           `json:"failed"`
+	Batches       int           `json:"batches"`
+	BatchSize     int           `json:"batch_size"`
+	Error         string        `json:"error,omitempty"`
+	Report        string        `json:"-"`
+	Result        *ImportReport `gorm:"-" json:"report,omitempty"`
+	CreatedAt     time.Time     `json:"created_at"`
+	UpdatedAt     time.Time     `json:"updated_at"`
+	FinishedAt    *time.Time    `json:"finished_at"`
+}
+
+func (ImportJob) TableName() string { return "import_jobs" }
+
+// StartImportJob records that a prepared real import starts, owned by the importing user.
+func (s *Store) StartImportJob(ctx context.Context, p *PreparedImport, async bool) (*ImportJob, error) {
+	if p.opt.DryRun {
+		return nil, errors.New("import: a dry run has no job")
+	}
+	now := time.Now().UTC()
+	j := &ImportJob{ID: newID(), OwnerID: p.opt.OwnerID, State: ImportRunning, Async: async, RowsTotal: p.rows,
+		BatchSize: p.opt.BatchSize, CreatedAt: now, UpdatedAt: now}
+	if err := s.conn(ctx).Omit("Result").Create(j).Error; err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// finishImportJob records the end of a job with its report (the preview and the actor ids left out).
+func (s *Store) finishImportJob(ctx context.Context, id, state, why string, rep *ImportReport, processed int) error {
+	kept := *rep
+	kept.Preview, kept.ActorIDs = nil, nil
+	raw, _ := json.Marshal(kept)
+	now := time.Now().UTC()
+	return s.conn(ctx).Model(&ImportJob{}).Where("id = ?", id).Updates(map[string]any{
+		"state": state, "error": why, "report": string(raw), "rows_processed": processed, "imported": rep.Imported,
+		"failed": len(rep.InvalidRows), "batches": rep.Batches, "updated_at": now, "finished_at": now}).Error
+}
+
+// failStaleImports marks the running jobs without progress for ImportStaleAfter as failed: their
+// import died with its server. Their committed batches stay; the counts say how many.
+func (s *Store) failStaleImports(ctx context.Context) error {
+	now := time.Now().UTC()
+	return s.conn(ctx).Model(&ImportJob{}).Where("state = ? AND updated_at < ?", ImportRunning, now.Add(-ImportStaleAfter)).
+		Updates(map[string]any{"state": ImportFailed, "finished_at": now, "updated_at": now,
+			"error": "The import was interrupted (the server stopped) and made no progress since; the rows counted as imported were committed, the rest was not."}).Error
+}
+
+// ImportJobByID loads a job with its report. Who may see it is the caller's question.
+func (s *Store) ImportJobByID(ctx context.Context, id string) (*ImportJob, error) {
+	if err := s.failStaleImports(ctx); err != nil {
+		return nil, err
+	}
+	var j ImportJob
+	if err := s.conn(ctx).Where("id = ?", id).First(&j).Error; err != nil {
+		return nil, notFound(err)
+	}
+	if j.Report != "" {
+		j.Result = &ImportReport{}
+		if err := json.Unmarshal([]byte(j.Report), j.Result); err != nil {
+			return nil, fmt.Errorf("import job %s: report: %w", id, err)
+		}
+	}
+	return &j, nil
+}
+
+// ImportJobs lists a user's jobs, newest first, without their reports.
+func (s *Store) ImportJobs(ctx context.Context, ownerID string, limit int) ([]ImportJob, error) {
+	if err := s.failStaleImports(ctx); err != nil {
+		return nil, err
+	}
+	var out []ImportJob
+	err := s.conn(ctx).Omit("report").Where("owner_id = ?", ownerID).Order("created_at DESC, id DESC").Limit(limit).Find(&out).Error
+	return out, err
 }
