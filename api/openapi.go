@@ -286,8 +286,17 @@ func apiOps() []apiOp {
 				"Lists are separated by ; or |. offers: skill labels (preferred label, synonym or slug) with an optional :level (1–4, default 2); needs: labels with optional :must or :nice (default must). " +
 				"An unmapped field is read from a column named like it. A file that is not CSV (400 malformed_csv) or lacks a required column (422) changes nothing. The imported actors are owned by the caller and managed.",
 			Query: []qparam{qs("dry_run", "default true", "true", "false"), qi("preview", "dry run: how many parsed rows to return (default 5)", 0, 50), qs("mapping", "JSON object field → column header"),
-				qs("mapping_id", "a saved mapping (POST /imports/mappings); map.<field> entries override it")},
+				qs("mapping_id", "a saved mapping (POST /imports/mappings); map.<field> entries override it"),
+				qs("async", "real runs only: answer 202 with the import job (Location: /api/v1/imports/{id}) at once and write the rows in the background", "true", "false")},
 			Body: tString, BodyType: "text/csv", Resp: ref("ImportReport"), Errors: []int{400, 403, 413, 415, 422}},
+		{Method: "GET", Path: "/api/v1/imports", Tag: "imports", Auth: "bearer", Roles: []string{"intermediary", "admin"},
+			Summary: "The caller's import jobs (real runs), newest first, without their reports",
+			Query:   []qparam{qi("limit", "default 20", 1, 100)}, Resp: items(ref("ImportJob")), Errors: []int{403, 422}},
+		{Method: "GET", Path: "/api/v1/imports/:id", Tag: "imports", Auth: "bearer", Roles: []string{"intermediary", "admin"},
+			Summary: "An import job: progress after each committed batch (rows_total, rows_processed, imported, failed, batches, state), and the report once done or failed",
+			Desc: "Only the importing user or an admin; anyone else gets 404. state is running, done or failed; a job left running without progress for 5 minutes " +
+				"(its server stopped) is shown as failed. Counts only ever include committed batches.",
+			Resp: ref("ImportJob"), Errors: []int{403, 404}},
 
 		// Organisers.
 		{Method: "POST", Path: "/api/v1/cohorts/draft", Tag: "organisers", Auth: "bearer", Roles: []string{"intermediary", "admin"},
@@ -462,11 +471,15 @@ func apiSchemas() map[string]any {
 			"status": str("", "pending", "delivered", "failed"), "attempts": tInt, "next_attempt_at": tTime, "last_status": nullable("integer"),
 			"last_error": tString, "delivered_at": tTimeNull, "created_at": tTime}, "id", "event", "status"),
 		"ImportMapping": obj(map[string]any{"id": tString, "name": tString, "mapping": map[string]any{"type": "object", "additionalProperties": tString}, "created_at": tTime}, "id", "name", "mapping"),
+		"ImportJob": obj(map[string]any{"id": tString, "owner_id": tString, "state": str("", "running", "done", "failed"), "async": tBool,
+			"rows_total": tInt, "rows_processed": tInt, "imported": tInt, "failed": tInt, "batches": tInt, "batch_size": tInt,
+			"error": tString, "report": ref("ImportReport"), "created_at": tTime, "updated_at": tTime, "finished_at": tTimeNull},
+			"id", "state", "rows_total", "rows_processed", "imported", "failed", "batches"),
 		"ImportReport": obj(map[string]any{"dry_run": tBool, "rows": tInt, "valid": tInt, "invalid": tInt, "imported": tInt, "batches": tInt, "batch_size": tInt,
 			"mapping":      map[string]any{"type": "object", "additionalProperties": tString},
 			"errors":       arr(obj(map[string]any{"row": map[string]any{"type": "integer", "description": "spreadsheet row: the header is row 1"}, "column": tString, "field": tString, "reason": tString})),
 			"invalid_rows": arr(tInt), "unresolved_skills": arr(obj(map[string]any{"label": tString, "rows": arr(tInt)})),
-			"preview": arr(ref("ActorInput")), "actor_ids": tStrings}, "dry_run", "rows", "valid", "invalid", "imported", "errors"),
+			"preview": arr(ref("ActorInput")), "actor_ids": tStrings, "job_id": str("real runs: the import job (GET /imports/{id})")}, "dry_run", "rows", "valid", "invalid", "imported", "errors"),
 	}
 }
 

@@ -97,6 +97,8 @@ func (s *Server) routes(a *auth) {
 	v1.POST("/funding", s.createFunding, in, editor)
 	v1.PATCH("/funding/:id", s.patchFunding, in, editor)
 	v1.POST("/imports/actors", s.importActors, in, editor)
+	v1.GET("/imports", s.listImports, in, editor)
+	v1.GET("/imports/:id", s.getImport, in, editor) // the owner or an admin; others get 404
 	v1.POST("/imports/mappings", s.saveImportMapping, in, editor)
 	v1.GET("/imports/mappings", s.listImportMappings, in, editor)
 	v1.DELETE("/imports/mappings/:id", s.deleteImportMapping, in, editor)
