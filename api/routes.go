@@ -52,6 +52,7 @@ func (s *Server) routes(a *auth) {
 	v1.PATCH("/me", s.patchMe, in)
 	v1.GET("/me/export", s.exportMe, in)
 	v1.DELETE("/me", s.deleteMe, in)
+	v1.GET("/me/cohort-invitations", s.myCohortInvitations, in)
 
 	v1.POST("/actors", s.createActor, in)
 	v1.GET("/actors", s.listActors, in)
@@ -82,6 +83,9 @@ func (s *Server) routes(a *auth) {
 	v1.POST("/notifications/read-all", s.readAllNotifications, in)
 	v1.POST("/notifications/:id/read", s.readNotification, in)
 	v1.POST("/actors/:id/claim", s.claimActor, in)
+	// The owner of an invited actor answers (an admin may too); anyone else gets 404.
+	v1.POST("/cohorts/:id/members/:actor/accept", s.acceptCohort, in)
+	v1.POST("/cohorts/:id/members/:actor/decline", s.declineCohort, in)
 	v1.POST("/practices", s.createPractice, in)
 	v1.PATCH("/practices/:id", s.patchPractice, in)
 	v1.DELETE("/practices/:id", s.deletePractice, in)
@@ -103,6 +107,22 @@ func (s *Server) routes(a *auth) {
 	v1.GET("/imports/mappings", s.listImportMappings, in, editor)
 	v1.DELETE("/imports/mappings/:id", s.deleteImportMapping, in, editor)
 	v1.POST("/cohorts/draft", s.draftCohort, in, editor)
+	// Stored cohorts: the owner or an admin; for other intermediaries they do not exist (404).
+	v1.POST("/cohorts", s.createCohort, in, editor)
+	v1.GET("/cohorts", s.listCohorts, in, editor)
+	v1.GET("/cohorts/:id", s.getCohort, in, editor)
+	v1.PATCH("/cohorts/:id", s.patchCohort, in, editor)
+	v1.DELETE("/cohorts/:id", s.deleteCohort, in, editor)
+	v1.GET("/cohorts/:id/members", s.listCohortMembers, in, editor)
+	v1.POST("/cohorts/:id/invitations", s.inviteToCohort, in, editor)
+	v1.POST("/cohorts/:id/members", s.addCohortMembers, in, editor)
+	v1.DELETE("/cohorts/:id/members/:actor", s.removeCohortMember, in, editor)
+	v1.POST("/cohorts/:id/draft", s.runCohortDraft, in, editor)
+	v1.GET("/cohorts/:id/draft", s.getCohortDraft, in, editor)
+	v1.POST("/cohorts/:id/draft/pairs", s.addDraftPair, in, editor)
+	v1.DELETE("/cohorts/:id/draft/pairs/:pair", s.deleteDraftPair, in, editor)
+	v1.POST("/cohorts/:id/draft/publish", s.publishDraft, in, editor)
+	v1.GET("/cohorts/:id/funnel", s.cohortFunnel, in, editor)
 
 	// Admins.
 	admin := requireRole(models.RoleAdmin)
