@@ -44,3 +44,8 @@ func (s *Server) editableActor(c echo.Context, id, forbidden string) (*models.Ac
 	}
 	return a, nil
 }
+
+// canSeeImport: the importing user, or an admin.
+func canSeeImport(u *models.User, j *models.ImportJob) bool {
+	return u != nil && (j.OwnerID == u.ID || u.Role == models.RoleAdmin)
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -47,6 +48,8 @@ type Server struct {
 	introLimits models.IntroLimits
 	matcher     *matcher
 	instruments InstrumentChecker
+	bg          context.Context // the context given to Start: background imports stop with it
+	imports     sync.WaitGroup  // background imports in flight
 }
 
 // NewServer builds the echo instance with its middleware and every route.
@@ -73,7 +76,7 @@ func NewServer(d Deps) (*Server, error) {
 		d.Now = time.Now
 	}
 	s := &Server{e: echo.New(), store: d.Store, log: d.Log, version: d.Version, registry: d.Registry, now: d.Now,
-		codes: d.Codes, taxonomy: newTaxonomy(d.Store)}
+		codes: d.Codes, taxonomy: newTaxonomy(d.Store), bg: context.Background()}
 	s.metrics = newHTTPMetrics(d.Registry)
 	registerStoreMetrics(d.Registry, d.Store, d.Log)
 	s.instruments = d.Instruments
@@ -125,8 +128,22 @@ func NewServer(d Deps) (*Server, error) {
 // Start runs the background work of this replica (the matching index follower, the saved-search
 // check) until ctx ends.
 func (s *Server) Start(ctx context.Context) {
+	s.bg = ctx
 	go s.matcher.run(ctx)
 	go s.runSavedSearches(ctx)
+}
+
+// WaitImports waits until the background imports have stopped (they stop when the context given to
+// Start ends: the batch in flight rolls back and the job is marked failed), or ctx ends.
+func (s *Server) WaitImports(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.imports.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // ServeHTTP makes the server an http.Handler.
