@@ -446,10 +446,11 @@ func cmdBench(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		k := fs.Int("k", 20, "list length")
 		seed := fs.Int64("rand-seed", 1, "seed of the synthetic data")
 		pg := fs.String("postgres", "", "PostgreSQL URL: also time the SQL a team would naturally write (tables bench_* are created and dropped)")
+		sqlQ := fs.Int("sql-queries", 0, "with --postgres: run only the first N queries in SQL (0: all)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		bc := matching.EngineBenchConfig{Actors: *n, Queries: *q, K: *k, Seed: *seed, Skills: skills}
+		bc := matching.EngineBenchConfig{Actors: *n, Queries: *q, K: *k, Seed: *seed, Skills: skills, SQLQueries: *sqlQ}
 		if *pg != "" {
 			store, err := models.Open(ctx, models.DBConfig{URL: *pg})
 			if err != nil {

@@ -87,7 +87,7 @@ func (a *auth) middleware() echo.MiddlewareFunc {
 			if cl == nil {
 				return errUnauthenticated()
 			}
-			u, err := a.store.UserByID(c.Request().Context(), cl.Subject)
+			u, err := a.store.CachedUserByID(c.Request().Context(), cl.Subject)
 			if errors.Is(err, models.ErrNotFound) {
 				return errUnauthenticated()
 			}

@@ -25,7 +25,9 @@ const (
 )
 
 // OnCommit registers fn to run after a write that touched the change feed has committed in this
-// process; the matching follower uses it to catch up at once instead of at its next poll.
+// process (recordChange arranges it; a few writers also call committed themselves, which only
+// repeats the signal); the matching follower uses it to catch up at once instead of at its next
+// poll, and to know that a reader in this process may be behind its own writes.
 func (s *Store) OnCommit(fn func()) { s.hooks = append(s.hooks, func(Change) { fn() }) }
 
 func (s *Store) committed() {
@@ -34,9 +36,14 @@ func (s *Store) committed() {
 	}
 }
 
-// recordChange appends to the feed inside the caller's transaction.
+// recordChange appends to the feed inside the caller's transaction; the OnCommit hooks run once
+// that transaction has committed.
 func (s *Store) recordChange(ctx context.Context, actorID, op, otherID string) error {
-	return s.conn(ctx).Create(&Change{ActorID: actorID, Op: op, OtherID: otherID, CreatedAt: time.Now().UTC()}).Error
+	if err := s.conn(ctx).Create(&Change{ActorID: actorID, Op: op, OtherID: otherID, CreatedAt: time.Now().UTC()}).Error; err != nil {
+		return err
+	}
+	s.wrote(ctx, func(w *txWrites) { w.changes = true })
+	return nil
 }
 
 // ChangesSince returns up to limit feed rows after seq, oldest first.

@@ -121,7 +121,7 @@ func Open(ctx context.Context, cfg DBConfig) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
-	return &Store{db: db, dialect: dialect, path: path, log: log}, nil
+	return &Store{db: db, dialect: dialect, path: path, log: log, users: newUserCache()}, nil
 }
 
 func sqlitePath(cfg DBConfig) (string, error) {
@@ -149,6 +149,7 @@ type Store struct {
 	log     *slog.Logger
 	hooks   []func(Change)
 	hash    *HashParams
+	users   *userCache
 }
 
 // Dialect says which database the store is on.
@@ -186,9 +187,42 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx)
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, tx))
+	w := &txWrites{}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(context.WithValue(ctx, txKey{}, tx), txWritesKey{}, w))
 	})
+	if err == nil {
+		s.afterCommit(w)
+	}
+	return err
+}
+
+// txWrites records what an outermost transaction wrote that in-process readers cache or follow, so
+// that they hear of it once it has committed, never before (a reader that refilled a cache between
+// the write and the commit would keep the old row).
+type txWrites struct{ changes, users bool }
+
+type txWritesKey struct{}
+
+// wrote marks a write: inside a transaction it is announced when the outermost one commits,
+// outside one it has committed already and is announced now.
+func (s *Store) wrote(ctx context.Context, mark func(*txWrites)) {
+	if w, ok := ctx.Value(txWritesKey{}).(*txWrites); ok {
+		mark(w)
+		return
+	}
+	w := &txWrites{}
+	mark(w)
+	s.afterCommit(w)
+}
+
+func (s *Store) afterCommit(w *txWrites) {
+	if w.users {
+		s.users.invalidate()
+	}
+	if w.changes {
+		s.committed()
+	}
 }
 
 // conn is where every query starts: the transaction in ctx, or the pool.

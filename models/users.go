@@ -306,6 +306,7 @@ func (s *Store) RevokeAllSessions(ctx context.Context, userID string) error {
 		if err := s.conn(ctx).Model(&RefreshToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", now).Error; err != nil {
 			return err
 		}
+		s.usersChanged(ctx)
 		return s.conn(ctx).Model(&User{}).Where("id = ?", userID).Update("tokens_valid_after", now).Error
 	})
 }
@@ -327,6 +328,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID, current, next, ip st
 		return err
 	}
 	return s.InTx(ctx, func(ctx context.Context) error {
+		s.usersChanged(ctx)
 		if err := s.conn(ctx).Model(&User{}).Where("id = ?", userID).
 			Updates(map[string]any{"password_hash": hash, "updated_at": time.Now().UTC(), "version": gorm.Expr("version + 1")}).Error; err != nil {
 			return err
@@ -345,6 +347,7 @@ func (s *Store) SetRole(ctx context.Context, actorUserID *string, userID, role, 
 		return nil, Invalid("role", "must be member, intermediary or admin")
 	}
 	err := s.InTx(ctx, func(ctx context.Context) error {
+		s.usersChanged(ctx)
 		res := s.conn(ctx).Model(&User{}).Where("id = ?", userID).
 			Updates(map[string]any{"role": role, "updated_at": time.Now().UTC(), "version": gorm.Expr("version + 1")})
 		if res.Error != nil {
@@ -390,6 +393,7 @@ func (s *Store) UpdateSettings(ctx context.Context, userID string, in UserSettin
 		if len(updates) > 0 {
 			updates["updated_at"] = now
 			updates["version"] = gorm.Expr("version + 1")
+			s.usersChanged(ctx)
 			if err := s.conn(ctx).Model(&User{}).Where("id = ?", userID).Updates(updates).Error; err != nil {
 				return err
 			}
@@ -476,6 +480,7 @@ func (s *Store) EraseUser(ctx context.Context, userID, ip string) error {
 				return err
 			}
 		}
+		s.usersChanged(ctx)
 		res := s.conn(ctx).Where("id = ?", userID).Delete(&User{})
 		if res.Error != nil {
 			return res.Error
