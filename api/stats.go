@@ -69,6 +69,10 @@ func statsFormat(c echo.Context) (string, error) {
 
 const suppressionNote = "Figures about fewer than 5 distinct actors are suppressed (null in JSON, \"suppressed\" in CSV). Only visible profiles are counted."
 
+const skillsNote = "Supply and demand are rounded to the nearest multiple of 5; figures about 1 to 4 distinct actors are suppressed " +
+	"(null in JSON, \"suppressed\" in CSV), and with a country filter also a figure that would let a suppressed country be recovered " +
+	"by subtraction from the figure for all countries. The gap is demand − supply of the published figures. Only visible profiles are counted."
+
 func (s *Server) sendTable(c echo.Context, format string, t *models.StatTable, extra map[string]any) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=60")
 	if format == "csv" {
@@ -157,7 +161,7 @@ func (s *Server) statsSkills(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.sendTable(c, format, t, map[string]any{"filter": map[string]any{"domain": f.Domain, "sector": f.Sector, "country": f.Country, "by": map[bool]string{true: "group", false: "skill"}[f.Group]}})
+	return s.sendTable(c, format, t, map[string]any{"rounding": models.Rounding, "note": skillsNote, "filter": map[string]any{"domain": f.Domain, "sector": f.Sector, "country": f.Country, "by": map[bool]string{true: "group", false: "skill"}[f.Group]}})
 }
 
 func (s *Server) statsTrends(c echo.Context) error {

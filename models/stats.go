@@ -18,6 +18,26 @@ import (
 // MinCell is the k of k-anonymity: the smallest number of distinct actors a published figure may be about.
 const MinCell = 5
 
+// Rounding is the base the skills table's counts are published in (as national statistical offices
+// publish small-area tables): with filters, that table could otherwise be differenced — the figure
+// for all countries minus the one for country X is exactly the count of actors outside X, which may
+// be 1 to 4. Rounded figures differ from the true ones by up to 2 either way, so a difference of two
+// published figures only bounds a small count, never gives it.
+const Rounding = 5
+
+// round5 rounds a count to the nearest multiple of Rounding (remainders 3 and 4 round up).
+func round5(n int64) int64 { return (n + Rounding/2) / Rounding * Rounding }
+
+// roundedCell publishes a count of actors rounded to base Rounding, unless it is about 1 to
+// MinCell-1 actors (suppressed) or none (0, exact).
+func roundedCell(n int) StatCell {
+	c := cell(int64(n), n)
+	if c.Value != nil {
+		*c.Value = round5(*c.Value)
+	}
+	return c
+}
+
 // StatCell is one published figure: Value is nil when suppressed.
 type StatCell struct {
 	Value      *int64
@@ -198,11 +218,12 @@ func (t *skillTree) group(slug string) string {
 type actorSkill struct {
 	ActorID   string
 	SkillSlug string
+	Country   string
 }
 
 // skillPairs lists (actor, skill) of offers or needs of visible actors matching the filter.
 func (s *Store) skillPairs(ctx context.Context, table string, f SkillStatsFilter) ([]actorSkill, error) {
-	q := s.conn(ctx).Table(table + " x").Select("x.actor_id, x.skill_slug").
+	q := s.conn(ctx).Table(table + " x").Select("x.actor_id, x.skill_slug, a.country").
 		Joins("JOIN actors a ON a.id = x.actor_id AND a.hidden_at IS NULL")
 	if f.Country != "" {
 		q = q.Where("a.country = ?", strings.ToUpper(f.Country))
@@ -220,16 +241,25 @@ func (s *Store) skillPairs(ctx context.Context, table string, f SkillStatsFilter
 
 // StatsSkills is supply (actors offering) against demand (actors needing) per skill or skill group,
 // with the gap (demand − supply: positive means a shortage). Rows with neither are left out.
+//
+// Against differencing, supply and demand are published rounded to base Rounding (1 to 4 actors:
+// suppressed), and the gap is the difference of the published figures. With a country filter, the
+// figure is also one cell of a partition — every actor has one country, and the unfiltered figure is
+// their total — so it goes through partitionCells over all countries of that skill: a country's
+// figure is suppressed as well when it would let a suppressed one be recovered by subtraction.
 func (s *Store) StatsSkills(ctx context.Context, f SkillStatsFilter) (*StatTable, error) {
 	tree, err := s.skillTree(ctx)
 	if err != nil {
 		return nil, err
 	}
-	offers, err := s.skillPairs(ctx, "actor_offers", f)
+	country := strings.ToUpper(f.Country)
+	all := f
+	all.Country = "" // the partition needs every country
+	offers, err := s.skillPairs(ctx, "actor_offers", all)
 	if err != nil {
 		return nil, err
 	}
-	needs, err := s.skillPairs(ctx, "actor_needs", f)
+	needs, err := s.skillPairs(ctx, "actor_needs", all)
 	if err != nil {
 		return nil, err
 	}
@@ -239,54 +269,106 @@ func (s *Store) StatsSkills(ctx context.Context, f SkillStatsFilter) (*StatTable
 		}
 		return slug
 	}
-	supply, demand := map[string]map[string]bool{}, map[string]map[string]bool{}
-	add := func(m map[string]map[string]bool, k, actor string) {
-		if m[k] == nil {
-			m[k] = map[string]bool{}
-		}
-		m[k][actor] = true
-	}
-	for _, p := range offers {
-		add(supply, key(p.SkillSlug), p.ActorID)
-	}
-	for _, p := range needs {
-		add(demand, key(p.SkillSlug), p.ActorID)
-	}
+	supply, supplyN := skillSide(offers, key, country)
+	demand, demandN := skillSide(needs, key, country)
 	keys := map[string]bool{}
-	for k := range supply {
-		keys[k] = true
+	for k, n := range supplyN {
+		keys[k] = keys[k] || n > 0
 	}
-	for k := range demand {
-		keys[k] = true
+	for k, n := range demandN {
+		keys[k] = keys[k] || n > 0
 	}
 	dim := "skill"
 	if f.Group {
 		dim = "skill_group"
 	}
 	t := &StatTable{Name: "skills", Title: "Skills: supply (offers) and demand (needs)", Dims: []string{dim, "domain"}, Figures: []string{"supply", "demand", "gap"}}
-	type row struct {
-		k    string
-		o, n int
-	}
-	var rows []row
-	for k := range keys {
-		rows = append(rows, row{k, len(supply[k]), len(demand[k])})
-	}
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].n != rows[j].n {
-			return rows[i].n > rows[j].n
+	var ks []string
+	for k, has := range keys {
+		if has {
+			ks = append(ks, k)
 		}
-		return rows[i].k < rows[j].k
-	})
-	for _, r := range rows {
-		sc, dc := cell(int64(r.o), r.o), cell(int64(r.n), r.n)
+	}
+	zero := roundedCell(0)
+	for _, k := range ks {
+		sc, dc := zero, zero
+		if c, ok := supply[k]; ok {
+			sc = c
+		}
+		if c, ok := demand[k]; ok {
+			dc = c
+		}
 		gc := StatCell{Suppressed: true}
 		if !sc.Suppressed && !dc.Suppressed {
-			gc = cell(int64(r.n-r.o), r.o+r.n)
+			g := *dc.Value - *sc.Value
+			gc = StatCell{Value: &g}
 		}
-		t.Rows = append(t.Rows, StatRow{Dims: []string{r.k, tree.domain[r.k]}, Cells: []StatCell{sc, dc, gc}})
+		t.Rows = append(t.Rows, StatRow{Dims: []string{k, tree.domain[k]}, Cells: []StatCell{sc, dc, gc}})
 	}
+	// By published demand (a suppressed one between 0 and 5), then by name: the order tells no more
+	// than the figures.
+	rank := func(c StatCell) float64 {
+		if c.Value == nil {
+			return 2.5
+		}
+		return float64(*c.Value)
+	}
+	sort.Slice(t.Rows, func(i, j int) bool {
+		if a, b := rank(t.Rows[i].Cells[1]), rank(t.Rows[j].Cells[1]); a != b {
+			return a > b
+		}
+		return t.Rows[i].Dims[0] < t.Rows[j].Dims[0]
+	})
 	return t, nil
+}
+
+// skillSide counts, per key, the distinct actors of pairs (in country, when given) and publishes
+// each count: rounded, suppressed when about 1 to 4 actors, and with a country, suppressed too when
+// partitionCells over the key's countries says so.
+func skillSide(pairs []actorSkill, key func(string) string, country string) (map[string]StatCell, map[string]int) {
+	by := map[string]map[string]map[string]bool{} // key → country → actors
+	for _, p := range pairs {
+		k := key(p.SkillSlug)
+		if by[k] == nil {
+			by[k] = map[string]map[string]bool{}
+		}
+		if by[k][p.Country] == nil {
+			by[k][p.Country] = map[string]bool{}
+		}
+		by[k][p.Country][p.ActorID] = true
+	}
+	cells, counts := map[string]StatCell{}, map[string]int{}
+	for k, cs := range by {
+		if country == "" {
+			n := 0
+			for _, actors := range cs {
+				n += len(actors) // an actor has one country
+			}
+			cells[k], counts[k] = roundedCell(n), n
+			continue
+		}
+		n := len(cs[country])
+		counts[k] = n
+		if n == 0 {
+			continue
+		}
+		names := make([]string, 0, len(cs))
+		for c := range cs {
+			names = append(names, c)
+		}
+		sort.Strings(names)
+		values := make([]int64, len(names))
+		for i, c := range names {
+			values[i] = int64(len(cs[c]))
+		}
+		part := partitionCells(values)
+		c := part[slices.Index(names, country)]
+		if !c.Suppressed {
+			c = roundedCell(n)
+		}
+		cells[k] = c
+	}
+	return cells, counts
 }
 
 // ---- Trends ----
