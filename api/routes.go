@@ -68,6 +68,7 @@ func (s *Server) routes(a *auth) {
 	v1.GET("/funding/:id/consortium", s.consortium, in)
 	v1.POST("/actors/:id/saved-searches", s.createSavedSearch, in)
 	v1.GET("/actors/:id/saved-searches", s.listSavedSearches, in)
+	v1.PATCH("/actors/:id/saved-searches/:search", s.renameSavedSearch, in)
 	v1.DELETE("/actors/:id/saved-searches/:search", s.deleteSavedSearch, in)
 
 	v1.POST("/introductions", s.createIntroduction, in)

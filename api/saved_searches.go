@@ -43,9 +43,16 @@ type savedSearchRequest struct {
 	Query json.RawMessage `json:"query"`
 }
 
+// savedSearchPatch renames a saved search; its query stays (save a new search for a new query).
+type savedSearchPatch struct {
+	Name *string `json:"name"`
+}
+
 type savedSearchView struct {
 	models.SavedSearch
 	Query savedQuery `json:"query"`
+	// NewHits counts the items found after the search was saved (in the list only).
+	NewHits *int `json:"new_hits,omitempty"`
 }
 
 func viewSaved(ss models.SavedSearch) savedSearchView {
@@ -203,11 +210,44 @@ func (s *Server) listSavedSearches(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	hits, err := s.store.SavedSearchNewHits(c.Request().Context(), a.ID)
+	if err != nil {
+		return err
+	}
 	items := make([]savedSearchView, len(list))
 	for i, ss := range list {
 		items[i] = viewSaved(ss)
+		n := hits[ss.ID]
+		items[i].NewHits = &n
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+// renameSavedSearch: PATCH /actors/:id/saved-searches/:search {name}.
+func (s *Server) renameSavedSearch(c echo.Context) error {
+	var req savedSearchPatch
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	a, err := s.savedActor(c)
+	if err != nil {
+		return err
+	}
+	if req.Name == nil {
+		return models.Invalid("name", "is required: the new name of the saved search")
+	}
+	name := strings.TrimSpace(*req.Name)
+	switch n := len([]rune(name)); {
+	case n == 0:
+		return models.Invalid("name", "must not be empty")
+	case n > 100:
+		return models.Invalid("name", "must be at most 100 characters")
+	}
+	ss, err := s.store.RenameSavedSearch(c.Request().Context(), a.ID, c.Param("search"), name)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, viewSaved(*ss))
 }
 
 func (s *Server) deleteSavedSearch(c echo.Context) error {

@@ -74,6 +74,44 @@ func TestSavedSearchesAndAlerts(t *testing.T) {
 		t.Fatalf("partner alert: %d %v", n, got)
 	}
 
+	// The list counts what each search found after it was saved: the new partner, not what it found then.
+	r = e.call("GET", pbase, nil, owner.Access)
+	if items := r.JSON["items"].([]any); r.Status != 200 || len(items) != 1 || items[0].(map[string]any)["new_hits"] != 1.0 {
+		t.Fatalf("new hits: %d %s", r.Status, r.Raw)
+	}
+	// Rename: the name changes, the query stays.
+	pid := r.JSON["items"].([]any)[0].(map[string]any)["id"].(string)
+	r = e.call("PATCH", pbase+"/"+pid, map[string]any{"name": "  AI partners  "}, owner.Access)
+	if r.Status != 200 || r.JSON["name"] != "AI partners" || r.JSON["query"].(map[string]any)["kind"] != "ai" {
+		t.Fatalf("rename: %d %s", r.Status, r.Raw)
+	}
+	for _, tc := range []struct {
+		name, path string
+		body       any
+		token      string
+		want       int
+		field      string
+	}{
+		{"empty name", pbase + "/" + pid, map[string]any{"name": "  "}, owner.Access, 422, "name"},
+		{"no name", pbase + "/" + pid, map[string]any{}, owner.Access, 422, "name"},
+		{"long name", pbase + "/" + pid, map[string]any{"name": strings.Repeat("x", 101)}, owner.Access, 422, "name"},
+		{"only the name changes", pbase + "/" + pid, map[string]any{"query": map[string]any{}}, owner.Access, 422, "name"},
+		{"stranger renames", pbase + "/" + pid, map[string]any{"name": "Mine"}, stranger.Access, 403, ""},
+		{"another actor's search", base + "/" + pid, map[string]any{"name": "Mine"}, owner.Access, 404, ""},
+	} {
+		t.Run("rename: "+tc.name, func(t *testing.T) {
+			r := e.call("PATCH", tc.path, tc.body, tc.token)
+			if r.Status != tc.want {
+				t.Fatalf("%d, want %d: %s", r.Status, tc.want, r.Raw)
+			}
+			if tc.field != "" {
+				if f, _ := r.JSON["error"].(map[string]any)["fields"].(map[string]any); f[tc.field] == nil {
+					t.Errorf("no message for %s: %s", tc.field, r.Raw)
+				}
+			}
+		})
+	}
+
 	// List and delete; access and bad input.
 	r = e.call("GET", base, nil, owner.Access)
 	items := r.JSON["items"].([]any)

@@ -138,3 +138,37 @@ func (s *Store) RecordSavedSearchRun(ctx context.Context, ss SavedSearch, items 
 	})
 	return n, err
 }
+
+// RenameSavedSearch gives one of the actor's saved searches a new name and returns it.
+func (s *Store) RenameSavedSearch(ctx context.Context, actorID, id, name string) (*SavedSearch, error) {
+	res := s.conn(ctx).Model(&SavedSearch{}).Where("id = ? AND actor_id = ?", id, actorID).Update("name", name)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, ErrNotFound
+	}
+	var ss SavedSearch
+	if err := s.conn(ctx).Where("id = ?", id).First(&ss).Error; err != nil {
+		return nil, err
+	}
+	return &ss, nil
+}
+
+// SavedSearchNewHits counts, per saved search of the actor, the items found after it was saved
+// (what it found on the day it was saved is not news).
+func (s *Store) SavedSearchNewHits(ctx context.Context, actorID string) (map[string]int, error) {
+	var rows []struct {
+		SearchID string
+		N        int
+	}
+	err := s.conn(ctx).Table("saved_search_hits h").Select("h.search_id, COUNT(*) AS n").
+		Joins("JOIN saved_searches s ON s.id = h.search_id").
+		Where("s.actor_id = ? AND h.created_at > s.created_at", actorID).
+		Group("h.search_id").Scan(&rows).Error
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.SearchID] = r.N
+	}
+	return out, err
+}
