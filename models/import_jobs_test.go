@@ -188,3 +188,26 @@ func TestImportDryRunAndBadFilesHaveNoJob(t *testing.T) {
 		t.Errorf("jobs %v, imported %d", list, countImported(t, s))
 	}
 }
+
+// BenchmarkImportCSV times a real import of 2,000 rows (10 % invalid) with its job, batches of 200:
+// the rows/s figure of docs/DATA.md.
+func BenchmarkImportCSV(b *testing.B) {
+	s, owner := importStore(b)
+	ctx := context.Background()
+	body, _ := jobCSV(2000)
+	start := time.Now()
+	for b.Loop() {
+		p, err := s.PrepareImport(ctx, strings.NewReader(body), models.ImportOptions{OwnerID: owner, Codes: seeds.Codes{}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		job, err := s.StartImportJob(ctx, p, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.Run(ctx, job); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(2000*b.N)/time.Since(start).Seconds(), "rows/s")
+}
