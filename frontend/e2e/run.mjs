@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -67,6 +68,26 @@ async function person(label, viewport = { width: 1280, height: 900 }) {
   page.on('dialog', (d) => { state.dialogs.push(d.message()); (state.dismiss ? d.dismiss() : d.accept()).catch(() => {}); });
   page.on('pageerror', (e) => console.log(`  [${label}] page error: ${e.message}`));
   return { ctx, page, label, state };
+}
+
+// An intermediary account for the cohort flow: a new one promoted through the binary's CLI when
+// serve-and-run.sh says where it is, else the demo broker of `crossover serve --demo`; null if neither.
+async function intermediaryLogin(run, password) {
+  const bin = process.env.CROSSOVER_BIN;
+  if (bin) {
+    const email = `organiser-${run}@example.org`;
+    const r = await api('POST', '/api/v1/auth/register', { email, password, display_name: `Organiser ${run}`, accept_terms: true, consent_matching: true });
+    if (r.status === 201) {
+      try {
+        execFileSync(bin, ['user', 'promote', email, '--role', 'intermediary'], { env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? '' }, stdio: 'pipe' });
+        const l = await api('POST', '/api/v1/auth/login', { email, password });
+        if (l.status === 200 && l.json.user?.role === 'intermediary') return { email, password, token: l.json.access_token };
+      } catch (e) { console.log(`  (promote failed: ${e.message.split('\n')[0]})`); }
+    }
+  }
+  const demo = { email: 'broker@demo.crossover.eu', password: 'crossover-demo-2026' };
+  const l = await api('POST', '/api/v1/auth/login', demo);
+  return l.status === 200 ? { ...demo, token: l.json.access_token } : null;
 }
 
 async function go(page, hash) {
@@ -429,6 +450,88 @@ async function main() {
         check('broker pipeline counts the declined proposal', declined?.trim() === '1', `declined = ${declined}`);
       }
     } finally { await D.ctx.close().catch(() => {}); }
+
+    // Organiser tools (issue 9): an intermediary creates a cohort, invites the museum and two profiles it
+    // manages, the museum joins, the matching draft is run, a pair removed, the rest published; the
+    // funnel counts them and downloads as CSV. Needs an intermediary account: serve-and-run.sh passes
+    // the binary to promote one; against `make run` the demo broker is used.
+    const organiser = await intermediaryLogin(run, password);
+    if (!organiser) {
+      console.log('  SKIP cohort flow: no way to get an intermediary account here (set CROSSOVER_BIN and CROSSOVER_DATA_DIR, or run with --demo).');
+    } else {
+      const O = await person('organiser');
+      try {
+        const hub = await api('POST', '/api/v1/actors', { kind: 'intermediary', name: `Cohort Hub ${run}`, org_type: 'network', country: 'NL', languages: ['en'] }, organiser.token);
+        const mine = [];
+        for (const [kind, name, offers, needs] of [
+          ['ai', `Cohort Vision ${run}`, [{ skill: 'computer-vision', level: 4 }], [{ skill: 'curation', importance: 'must' }]],
+          ['ai', `Cohort Archive AI ${run}`, [{ skill: 'image-segmentation', level: 3 }, { skill: 'computer-vision', level: 3 }], [{ skill: 'heritage-museums-archives', importance: 'must' }]],
+          ['cci', `Cohort Gallery ${run}`, [{ skill: 'curation', level: 3 }], [{ skill: 'computer-vision', importance: 'must' }]],
+        ]) {
+          const r = await api('POST', '/api/v1/actors', { kind, name, org_type: 'sme', country: 'NL', languages: ['en', 'nl'], offers, needs,
+            managed: true, available: true, remote: true, capacity: 2 }, organiser.token);
+          if (r.status === 201) mine.push(r.json.id);
+        }
+        check('cohort: organiser set-up (hub and three managed profiles)', hub.status === 201 && mine.length === 3, `${hub.status} ${mine.length}`);
+        await go(O.page, '/signin');
+        await O.page.fill('#email', organiser.email);
+        await O.page.fill('#password', organiser.password);
+        await O.page.click('button[type="submit"]');
+        await O.page.waitForURL((u) => !u.hash.startsWith('#/signin'));
+        await go(O.page, '/cohorts');
+        await O.page.fill('#c-name', `Heritage x AI day ${run}`);
+        await O.page.fill('#c-start', '2026-06-01');
+        await O.page.waitForSelector(`#c-broker option[value="${hub.json.id}"]`, { state: 'attached' });
+        await O.page.selectOption('#c-broker', hub.json.id);
+        await O.page.getByRole('button', { name: 'Create the cohort' }).click();
+        await O.page.waitForURL(/#\/cohorts\/[^/]+$/);
+        await O.page.waitForSelector('#c-q');
+        check('cohort: created, its page opens', (await O.page.locator('main h1').textContent())?.includes('Heritage x AI day'));
+        await O.page.fill('#c-q', run);
+        await O.page.getByRole('button', { name: 'Search', exact: true }).click();
+        await O.page.waitForSelector(`input[type="checkbox"][value="${aId}"]`);
+        for (const id of [aId, ...mine]) await O.page.check(`input[type="checkbox"][value="${id}"]`);
+        await O.page.getByRole('button', { name: /^Invite 4 selected/ }).click();
+        await O.page.locator('.alert.ok, .alert.error').first().waitFor();
+        check('cohort: museum invited, managed profiles joined at once', (await O.page.locator('.alert.ok').textContent())?.includes('1 invited, 3 of your managed'),
+          await O.page.locator('.alert').first().textContent());
+
+        await go(A.page, '/cohorts');
+        const inv = A.page.locator('[data-testid="invitation"]', { hasText: 'Heritage x AI day' }).first();
+        await inv.waitFor();
+        check('cohort: the museum sees the invitation', await inv.count() > 0);
+        await inv.getByRole('button', { name: 'Join' }).click();
+        await A.page.locator('.alert.ok').first().waitFor();
+        await axe(A.page, 'cohort invitations');
+
+        await go(O.page, O.page.url().split('#')[1]);
+        await O.page.waitForSelector('[data-testid="member"]');
+        const joined = await O.page.locator('[data-testid="member"]', { hasText: 'joined' }).count();
+        check('cohort: four members joined', joined === 4, `${joined}`);
+        await O.page.fill('#c-min', '0');
+        await O.page.getByRole('button', { name: 'Run the matching' }).click();
+        await O.page.waitForSelector('[data-testid="pair"]');
+        const before = await O.page.locator('[data-testid="pair"]').count();
+        check('cohort: the draft proposes pairs and reports greedy beside it', before >= 2 && (await O.page.locator('[data-testid="draft-summary"]').textContent())?.includes('best first'), `${before} pairs`);
+        await O.page.locator('[data-testid="pair"]').last().getByRole('button', { name: 'Remove' }).click();
+        await O.page.waitForFunction((n) => document.querySelectorAll('[data-testid="pair"]').length === n, before - 1);
+        check('cohort: a pair removed', true);
+        await axe(O.page, 'cohort (draft)');
+        await O.page.getByRole('button', { name: /^Publish \d+ pairs/ }).click();
+        await O.page.locator('.alert.ok, .alert.error').first().waitFor();
+        const pub = await O.page.locator('.alert').first().textContent();
+        check('cohort: every remaining pair published as an introduction', pub?.includes(`${before - 1} introductions proposed, 0 refused`), pub);
+        await O.page.waitForFunction(() => [...document.querySelectorAll('[data-testid="pair"]')].every((r) => r.textContent.includes('Waiting')), null).catch(() => {});
+        const funnel = await O.page.locator('[data-testid="funnel"]').textContent();
+        check('cohort: the funnel counts invited, joined and proposed', /Invited\s*4/.test(funnel) && /Joined\s*4/.test(funnel) && new RegExp(`Introductions proposed\\s*${before - 1}`).test(funnel), funnel);
+        const [csv] = await Promise.all([O.page.waitForEvent('download'), O.page.getByRole('button', { name: 'Download the funnel (CSV)' }).click()]);
+        const text = await csv.path().then((p) => readFileSync(p, 'utf8')).catch(() => '');
+        check('cohort: the funnel downloads as CSV', text.startsWith('stage,count\ninvited,4\njoined,4\n'), text.slice(0, 80));
+        await shot(O.page, 'cohorts-en');
+        const again = await api('POST', `/api/v1/cohorts/${O.page.url().split('/').pop()}/draft/publish`, {}, organiser.token);
+        check('cohort: publishing again creates nothing', again.status === 200 && again.json.created.length === 0, again.text.slice(0, 200));
+      } finally { await O.ctx.close().catch(() => {}); }
+    }
 
     // Other screens, EN: account, funding, directory.
     for (const [screen, hash] of [['account', '/account'], ['funding', '/funding'], ['directory', '/directory'], ['observatory', '/observatory']]) {

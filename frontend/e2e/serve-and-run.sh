@@ -13,4 +13,5 @@ CROSSOVER_DATA_DIR="$data" CROSSOVER_ADDR="127.0.0.1:$port" CROSSOVER_LOG_LEVEL=
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-cd frontend && CROSSOVER_URL="http://127.0.0.1:$port" npm run e2e
+# The binary and its data dir let the e2e promote an intermediary through the CLI (cohort flow).
+cd frontend && CROSSOVER_URL="http://127.0.0.1:$port" CROSSOVER_BIN="$data/crossover" CROSSOVER_DATA_DIR="$data" npm run e2e
