@@ -69,7 +69,7 @@ func (s *Server) intermediaryMatches(c echo.Context, a *models.Actor, q matching
 		if fw == 0 && len(sectors) == 0 {
 			continue // covers no need and works in none of the actor's sectors
 		}
-		v := matchView{Actor: toPublic(b), Forward: round3(fw), Backward: round3(bw), Reasons: []reasonView{},
+		v := matchView{Actor: toPublic(b), id: b.ID, Forward: round3(fw), Backward: round3(bw), Reasons: []reasonView{},
 			Shared: sharedOverview{langs, sectors, intersect(a.Modes, b.Modes)}}
 		sec := 0.0
 		switch {
@@ -127,7 +127,7 @@ func (s *Server) intermediaryMatches(c echo.Context, a *models.Actor, q matching
 		if c := cmp.Compare(y.Score, x.Score); c != 0 {
 			return c
 		}
-		return cmp.Compare(x.Actor.ID, y.Actor.ID)
+		return cmp.Compare(x.id, y.id)
 	})
 	limit := q.Limit
 	if limit <= 0 {

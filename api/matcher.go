@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -47,11 +48,18 @@ const actorCacheSize = 50000
 // with their child rows) keyed by id. sync drops every actor id named by the change feed, rebuild
 // drops everything. A fill records the generation before its database read and is discarded when
 // any invalidation happened meanwhile, so a snapshot read before a write can never outlive the
-// write's feed row. Cached actors are shared: callers must not modify them.
+// write's feed row. Cached actors are shared: callers must not modify them. Each entry also keeps
+// the actor's public JSON (toPublic), encoded once when it is filled, which the matches handler
+// writes as it is instead of encoding the same profile on every request.
 type actorCache struct {
 	mu      sync.Mutex
 	gen     uint64
-	entries map[string]*models.Actor
+	entries map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	a   *models.Actor
+	pub json.RawMessage
 }
 
 func (c *actorCache) generation() uint64 {
@@ -83,8 +91,8 @@ func (c *actorCache) lookup(ids []string) (map[string]*models.Actor, []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, id := range ids {
-		if a, ok := c.entries[id]; ok {
-			found[id] = a
+		if e, ok := c.entries[id]; ok {
+			found[id] = e.a
 		} else {
 			missing = append(missing, id)
 		}
@@ -94,13 +102,19 @@ func (c *actorCache) lookup(ids []string) (map[string]*models.Actor, []string) {
 
 // fill stores actors read at generation gen, unless an invalidation came since.
 func (c *actorCache) fill(gen uint64, actors map[string]*models.Actor) {
+	pub := make(map[string]json.RawMessage, len(actors))
+	for id, a := range actors {
+		if b, err := json.Marshal(toPublic(a)); err == nil {
+			pub[id] = b
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
 		return
 	}
 	if c.entries == nil {
-		c.entries = make(map[string]*models.Actor, len(actors))
+		c.entries = make(map[string]cacheEntry, len(actors))
 	}
 	for id, a := range actors {
 		if _, ok := c.entries[id]; !ok && len(c.entries) >= actorCacheSize {
@@ -109,8 +123,19 @@ func (c *actorCache) fill(gen uint64, actors map[string]*models.Actor) {
 				break
 			}
 		}
-		c.entries[id] = a
+		c.entries[id] = cacheEntry{a: a, pub: pub[id]}
 	}
+}
+
+// public is the public JSON of a, from the cache when a is the snapshot cached there.
+func (c *actorCache) public(a *models.Actor) any {
+	c.mu.Lock()
+	e, ok := c.entries[a.ID]
+	c.mu.Unlock()
+	if ok && e.a == a && e.pub != nil {
+		return e.pub
+	}
+	return toPublic(a)
 }
 
 // actorsIn is Store.ActorsIn through the cache. Call it after catchUp, so that every write

@@ -14,7 +14,8 @@ import (
 
 // matchView is one ranked partner: public fields only (never contact), the scores and the reasons.
 type matchView struct {
-	Actor    publicActor    `json:"actor"`
+	Actor    any            `json:"actor"` // a publicActor, or its JSON encoded once by the actor cache
+	id       string         // the actor's id, for sorting
 	Score    float64        `json:"score"`
 	Forward  float64        `json:"forward"`
 	Backward float64        `json:"backward"`
@@ -144,10 +145,11 @@ func (s *Server) matches(c echo.Context) error {
 		if !ok {
 			continue
 		}
-		v := matchView{Actor: toPublic(b), Score: r.Score, Forward: r.Forward, Backward: r.Backward, Reasons: []reasonView{},
-			Shared: sharedOverview{intersect(a.Languages, b.Languages), intersect(a.Sectors, b.Sectors), intersect(a.Modes, b.Modes)}}
-		for _, re := range r.Reasons {
-			v.Reasons = append(v.Reasons, reasonView(re))
+		v := matchView{Actor: s.matcher.cache.public(b), id: b.ID, Score: r.Score, Forward: r.Forward, Backward: r.Backward,
+			Reasons: make([]reasonView, len(r.Reasons)),
+			Shared:  sharedOverview{intersect(a.Languages, b.Languages), intersect(a.Sectors, b.Sectors), intersect(a.Modes, b.Modes)}}
+		for i, re := range r.Reasons {
+			v.Reasons[i] = reasonView(re)
 		}
 		items = append(items, v)
 	}

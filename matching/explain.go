@@ -1,9 +1,6 @@
 package matching
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // Reason codes.
 const (
@@ -34,12 +31,12 @@ func (ix *Index) explain(a, b *slot) []Reason {
 	if l := shared(a.langIDs(), b.langIDs()); len(l) > 0 {
 		names := ix.names(ix.langNames, l)
 		rs = append(rs, Reason{Code: CodeLanguages, Direction: Both,
-			Message: fmt.Sprintf("You can work together in %s.", strings.Join(names, ", "))})
+			Message: "You can work together in " + strings.Join(names, ", ") + "."})
 	}
 	if l := shared(a.sectorIDs(), b.sectorIDs()); len(l) > 0 {
 		names := ix.names(ix.sectorNames, l)
 		rs = append(rs, Reason{Code: CodeSector, Direction: Both,
-			Message: fmt.Sprintf("You both work in %s.", strings.Join(names, ", "))})
+			Message: "You both work in " + strings.Join(names, ", ") + "."})
 	}
 	sameCountry := a.country != 0 && a.country == b.country
 	if sameCountry {
@@ -52,7 +49,7 @@ func (ix *Index) explain(a, b *slot) []Reason {
 	if l := shared(a.modeIDs(), b.modeIDs()); len(l) > 0 {
 		names := ix.names(ix.modeNames, l)
 		rs = append(rs, Reason{Code: CodeModes, Direction: Both,
-			Message: fmt.Sprintf("You are both open to %s.", strings.Join(names, ", "))})
+			Message: "You are both open to " + strings.Join(names, ", ") + "."})
 	}
 	if !sameCountry {
 		if a.is(flagRemote) && b.is(flagRemote) {
@@ -100,9 +97,9 @@ func (ix *Index) needReasons(rs []Reason, needs, offers []uint32, dir string) []
 			}
 		}
 		if best < 0 {
-			msg := fmt.Sprintf("Your need for %s (%s) is not covered by their offers.", label(need), importance)
+			msg := "Your need for " + label(need) + " (" + importance + ") is not covered by their offers."
 			if dir == YouBring {
-				msg = fmt.Sprintf("Their need for %s (%s) is not covered by your offers.", label(need), importance)
+				msg = "Their need for " + label(need) + " (" + importance + ") is not covered by your offers."
 			}
 			rs = append(rs, Reason{Code: CodeNeedUnmet, Direction: dir, Need: need, Message: msg})
 			continue
@@ -115,17 +112,17 @@ func (ix *Index) needReasons(rs []Reason, needs, offers []uint32, dir string) []
 		switch ix.tree.rel(node, onode) {
 		case relExact:
 			r.Code = CodeNeedExact
-			r.Message = fmt.Sprintf("%s offer %s at %s level, which %s need (%s).", they, label(offer), levelNames[lvl-1], their, importance)
+			r.Message = they + " offer " + label(offer) + " at " + levelNames[lvl-1] + " level, which " + their + " need (" + importance + ")."
 		case relBroader:
 			r.Code, r.Via = CodeNeedBroader, offer
-			r.Message = fmt.Sprintf("%s offer %s at %s level, the broader field of %s, which %s need (%s).", they, label(offer), levelNames[lvl-1], label(need), their, importance)
+			r.Message = they + " offer " + label(offer) + " at " + levelNames[lvl-1] + " level, the broader field of " + label(need) + ", which " + their + " need (" + importance + ")."
 		case relNarrower:
 			r.Code, r.Via = CodeNeedNarrower, need
-			r.Message = fmt.Sprintf("%s offer %s at %s level, a specialisation of %s, which %s need (%s).", they, label(offer), levelNames[lvl-1], label(need), their, importance)
+			r.Message = they + " offer " + label(offer) + " at " + levelNames[lvl-1] + " level, a specialisation of " + label(need) + ", which " + their + " need (" + importance + ")."
 		default:
 			parent := ix.tree.slugs[ix.tree.parent[node]]
 			r.Code, r.Via = CodeNeedSibling, parent
-			r.Message = fmt.Sprintf("%s offer %s at %s level, close to %s (both under %s), which %s need (%s).", they, label(offer), levelNames[lvl-1], label(need), label(parent), their, importance)
+			r.Message = they + " offer " + label(offer) + " at " + levelNames[lvl-1] + " level, close to " + label(need) + " (both under " + label(parent) + "), which " + their + " need (" + importance + ")."
 		}
 		rs = append(rs, r)
 	}
