@@ -259,6 +259,13 @@ async function main() {
     check('the match says what they bring and what you bring', theyBring.length > 0 && youBring.length > 0 &&
       [...theyBring, ...youBring].every((r) => r.trim() && !r.includes('{')), `they: ${theyBring.join(' | ')}; you: ${youBring.join(' | ')}`);
     await axe(A.page, 'matches'); await shot(A.page, 'matches-en');
+    // The same reasons in French: worded from their codes (sector names included), not the server's English sentence.
+    await setLang(A.page, 'fr');
+    const frReasons = await card.locator('.reasons li, .other-reasons li').allTextContents();
+    check('FR: match reasons are French, shared sector included', frReasons.length > 0 &&
+      !frReasons.some((r) => /\b(They offer|You offer|You both work|You can work together|You are both open|You are in)\b/.test(r)) &&
+      frReasons.some((r) => r.includes('Patrimoine culturel')), frReasons.join(' | '));
+    await setLang(A.page, 'en');
     const bSees = await matchNames(B.page, 'cci');
     check('start-up sees the museum among its top 10 CCI partners', bSees.slice(0, 10).some((n) => n.includes(museum.name)), bSees.slice(0, 10).join(' | '));
 
@@ -371,6 +378,50 @@ async function main() {
       }
     }
 
+    // Saved searches: save the partner search and the funding search, list them, rename one (an empty name is
+    // refused at the field), open it, delete the other — with the keyboard where a keyboard user would.
+    await go(A.page, '/funding');
+    await A.page.locator('#save-funding-name').waitFor({ state: 'attached' });
+    await A.page.locator('details.save-search summary').click();
+    await A.page.locator('details.save-search button[type="submit"]').click();
+    await A.page.locator('details.save-search [role="status"] p').waitFor();
+    await go(A.page, '/matches?tab=ai&country=DE');
+    check('saved search: the matches open with the country of the address', (await A.page.inputValue('#f-country')) === 'DE');
+    await A.page.locator('details.save-search summary').click();
+    await A.page.fill('#save-partners-name', 'AI partners in Germany');
+    await A.page.locator('#save-partners-name').press('Enter');
+    const savedNote = A.page.locator('details.save-search [role="status"] p');
+    await savedNote.waitFor();
+    check('saved search: saving says how many it finds now', /Saved as “AI partners in Germany”\. It finds \d+ now/.test(await savedNote.textContent() ?? ''), await savedNote.textContent() ?? '');
+    await savedNote.getByRole('link', { name: 'My saved searches' }).click();
+    await A.page.waitForSelector('main .saved, main .empty, main .alert.error');
+    const savedCards = A.page.locator('main .saved');
+    check('saved searches: both listed, with what they look for', (await savedCards.count()) === 2 &&
+      (await savedCards.nth(1).textContent())?.includes('AI partners · Country: Germany'), await A.page.locator('main').innerText());
+    const partnerCard = savedCards.filter({ hasText: 'AI partners in Germany' });
+    await partnerCard.getByRole('button', { name: /^Rename/ }).press('Enter');
+    const renameInput = partnerCard.locator('input[id^="rename-"]');
+    check('saved searches: rename moves focus to the name field', await renameInput.evaluate((el) => el === document.activeElement));
+    await renameInput.fill('   ');
+    await renameInput.press('Enter');
+    await partnerCard.locator('.field-error').waitFor();
+    check('saved searches: an empty name is refused at the field, in words', (await partnerCard.locator('.field-error').textContent()) === 'Give the search a name.' &&
+      (await renameInput.getAttribute('aria-invalid')) === 'true');
+    await axe(A.page, 'saved searches (rename error)');
+    await renameInput.fill('Archive AI partners');
+    await renameInput.press('Enter');
+    await A.page.waitForFunction(() => document.querySelector('#saved-status')?.textContent?.includes('Renamed to “Archive AI partners”'));
+    const listed = await api('GET', `/api/v1/actors/${aId}/saved-searches`, undefined, (await api('POST', '/api/v1/auth/login', { email: museum.email, password })).json?.access_token);
+    check('saved searches: the new name is stored', listed.status === 200 && listed.json.items.some((x) => x.name === 'Archive AI partners'), listed.text.slice(0, 200));
+    check('saved searches: the run link opens the matches with the query', (await A.page.locator('main .saved', { hasText: 'Archive AI partners' }).getByRole('link', { name: /^Run/ }).getAttribute('href')) === '#/matches?tab=ai&country=DE');
+    const fundingCard = A.page.locator('main .saved', { hasText: 'Funding' }).filter({ hasNotText: 'Archive AI partners' });
+    await fundingCard.getByRole('button', { name: /^Delete/ }).click();
+    check('saved searches: delete asks first, focus on the answer', await A.page.evaluate(() => document.activeElement?.id?.startsWith('delete-yes-')));
+    await A.page.keyboard.press('Enter');
+    await A.page.waitForFunction(() => document.querySelectorAll('main .saved').length === 1);
+    check('saved searches: deleted, and said so', (await A.page.locator('#saved-status').textContent())?.startsWith('Deleted “'));
+    await axe(A.page, 'saved searches'); await shot(A.page, 'saved-searches-en');
+
     // Observatory: public figures with filters, suppressed cells in words, a CSV download that answers.
     await go(A.page, '/observatory');
     await A.page.waitForSelector('main table.chart, main .empty, main .alert.error');
@@ -381,6 +432,19 @@ async function main() {
     check('observatory CSV link answers 200 with CSV', csv.status === 200 && /text\/csv/.test(csv.headers.get('content-type') ?? '') && csvText.startsWith('skill,'),
       `${csv.status} ${csv.headers.get('content-type')} ${csvText.slice(0, 60)}`);
     await axe(A.page, 'observatory'); await shot(A.page, 'observatory-en');
+    // Trends by year: the radio group answers the arrow keys; the table, its caption and the CSV follow.
+    await A.page.focus('#o-period-month');
+    await A.page.keyboard.press('ArrowRight');
+    await A.page.waitForFunction(() => /Years shown/.test(document.querySelector('#obs-trends-status')?.textContent ?? ''));
+    const trends = A.page.locator('section[aria-labelledby="obs-trends-h"]');
+    const periods = await trends.locator('tbody th').allTextContents();
+    check('observatory: trends by year, one row per year', (await A.page.isChecked('#o-period-year')) &&
+      (await trends.locator('thead th').first().textContent()) === 'Year' && periods.length > 0 && periods.every((p) => /^\d{4}$/.test(p.trim())), periods.join(' '));
+    const yHref = await A.page.locator('[data-testid="obs-csv-trends"]').getAttribute('href');
+    const yCsv = await fetch(new URL(yHref ?? '', BASE + '/').href);
+    const yText = await yCsv.text();
+    check('observatory: yearly CSV answers 200 with a row per year', yCsv.status === 200 && /period=year/.test(yHref ?? '') && /^period,/.test(yText) && /\n\d{4},/.test(yText), `${yHref} ${yCsv.status} ${yText.slice(0, 60)}`);
+    await axe(A.page, 'observatory (by year)'); await shot(A.page, 'observatory-year-en');
 
     // Directory: an unclaimed directory entry (reference data) can be claimed; the request answers in words.
     await go(A.page, '/directory');
@@ -559,7 +623,7 @@ async function main() {
     // The same screens in French.
     await setLang(A.page, 'fr');
     for (const [screen, hash] of [['landing', '/'], ['profile', `/profile/${aId}`], ['matches', '/matches?tab=ai'],
-      ['introductions', '/introductions?box=sent'], ['account', '/account'], ['funding', '/funding'], ['directory', '/directory'], ['observatory', '/observatory']]) {
+      ['introductions', '/introductions?box=sent'], ['account', '/account'], ['funding', '/funding'], ['directory', '/directory'], ['observatory', '/observatory'], ['saved-searches', '/searches']]) {
       await go(A.page, hash);
       await A.page.waitForTimeout(300);
       await axe(A.page, `${screen} (fr)`); await shot(A.page, `${screen}-fr`);

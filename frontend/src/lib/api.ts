@@ -3,7 +3,7 @@
 // so screens never see raw JSON and can keep the user's input on a network failure.
 import type {
   Actor, ActorInput, AuthResponse, BrokerFigures, Claim, Consortium, ErrorBody, Feedback, FundingMatch, Instrument, Introduction, Match,
-  Notification, Overview, Page, Sector, Skill, SkillStatsFilter, SkillStatsRow, StatsTable, TokenPair, TrendRow, User,
+  Notification, Overview, Page, SavedQuery, SavedSearch, Sector, Skill, SkillStatsFilter, SkillStatsRow, StatsTable, TokenPair, TrendRow, User,
 } from './types';
 
 export class ApiError extends Error {
@@ -207,6 +207,19 @@ export class Api {
   /** with: partners already chosen (at most 20 ids); the answer's `current` is the gap analysis of lead + chosen. */
   consortium(instrumentId: string, actorId: string, withIds: string[] = []) {
     return this.request<Consortium>('GET', `/api/v1/funding/${encodeURIComponent(instrumentId)}/consortium${qs({ actor: actorId, with: withIds.join(',') })}`);
+  }
+
+  // Saved searches of an actor (owner or admin); a periodic check on the server reports what is new.
+  savedSearches(actorId: string) { return this.request<Page<SavedSearch>>('GET', `/api/v1/actors/${encodeURIComponent(actorId)}/saved-searches`); }
+  /** An empty name lets the server make one ("Partners for …"). */
+  saveSearch(actorId: string, kind: SavedSearch['kind'], name: string, query: SavedQuery) {
+    return this.request<{ saved_search: SavedSearch; current: number }>('POST', `/api/v1/actors/${encodeURIComponent(actorId)}/saved-searches`, { kind, name, query });
+  }
+  renameSearch(actorId: string, id: string, name: string) {
+    return this.request<SavedSearch>('PATCH', `/api/v1/actors/${encodeURIComponent(actorId)}/saved-searches/${encodeURIComponent(id)}`, { name });
+  }
+  deleteSearch(actorId: string, id: string) {
+    return this.request<void>('DELETE', `/api/v1/actors/${encodeURIComponent(actorId)}/saved-searches/${encodeURIComponent(id)}`);
   }
 
   // Observatory (public, aggregated; a figure about fewer than 5 actors is null)

@@ -73,3 +73,11 @@ export function countryName(code: string): string {
 export function languageName(code: string): string {
   try { return new Intl.DisplayNames([i18n.locale], { type: 'language' }).of(code) ?? code; } catch { return code; }
 }
+/** "a, b and c" in the reader's language. */
+export function fmtList(items: string[]): string {
+  try { return new Intl.ListFormat(i18n.locale, { style: 'long', type: 'conjunction' }).format(items); } catch { return items.join(', '); }
+}
+/** A sector's name in the reader's language; the server's (English) label or the slug where none is known. */
+export function sectorName(slug: string, fallback?: string): string {
+  return tMaybe(`sector.${slug}`) ?? fallback ?? slug;
+}

@@ -106,6 +106,31 @@ export interface Match {
   forward: number;
   backward: number;
   reasons: Reason[];
+  /** Sector slugs, language codes and collaboration modes both sides share (the reasons name them in English). */
+  shared?: { languages?: string[]; sectors?: string[]; collaboration_modes?: string[] };
+}
+
+/** The parameters of a saved search: kind, country, sector for partners; eligibility, type, include_closed for funding. */
+export interface SavedQuery {
+  kind?: ActorKind;
+  country?: string;
+  sector?: string;
+  eligibility?: ('eligible' | 'with_partners' | 'ineligible')[];
+  type?: string;
+  include_closed?: boolean;
+  min_score?: number;
+}
+
+export interface SavedSearch {
+  id: string;
+  actor_id: string;
+  kind: 'partner' | 'funding';
+  name: string;
+  query: SavedQuery;
+  last_run_at?: string | null;
+  created_at?: string;
+  /** In the list: items the periodic check found after the search was saved. */
+  new_hits?: number;
 }
 
 export interface Instrument {
