@@ -235,6 +235,11 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// Background CSV imports stopped with ctx: their batch in flight rolled back and the job is
+	// marked failed (interrupted); wait for that record within the same deadline.
+	if err := handler.WaitImports(sctx); err != nil {
+		log.Warn("background imports still stopping at the shutdown deadline", "error", err)
+	}
 	log.Info("stopped")
 	return nil
 }
