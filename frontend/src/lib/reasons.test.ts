@@ -16,6 +16,7 @@ function wording(locale: 'en' | 'fr' | 'de'): Wording {
     sector: (s) => `sector(${s})`,
     language: (s) => `lang(${s})`,
     mode: (s) => `mode(${s})`,
+    country: (s) => `country(${s})`,
     list: (xs) => xs.join(' + '),
   };
 }
@@ -44,7 +45,11 @@ describe('reasons', () => {
     const block = src.slice(src.indexOf('// Reason codes.'));
     const emitted = [...block.slice(0, block.indexOf('\n)')).matchAll(/^\s*Code\w+\s*=\s*"([a-z_]+)"/gm)].map((m) => m[1]).sort();
     expect(emitted.length).toBeGreaterThan(10);
-    expect(Object.keys(REASON_KEYS).sort()).toEqual(emitted);
+    // The brokers' ranking on the Intermediaries tab adds its own codes.
+    const broker = readFileSync(resolve(__dirname, '../../../api/brokerage.go'), 'utf8');
+    const brokerCodes = [...broker.matchAll(/reasonView\{Code: "([a-z_]+)"/g)].map((m) => m[1]);
+    expect(brokerCodes.length).toBeGreaterThan(4);
+    expect(Object.keys(REASON_KEYS).sort()).toEqual([...new Set([...emitted, ...brokerCodes])].sort());
   });
 
   it('has every reason key in English, French and German, with the same placeholders', () => {
@@ -81,15 +86,22 @@ describe('reasons', () => {
     { code: 'same_region', direction: 'both', message: 'EN' },
     { code: 'remote_ok', direction: 'both', message: 'EN' },
     { code: 'no_remote_overlap', direction: 'both', message: 'EN' },
+    { code: 'broker_covers', direction: 'they_bring', need: 'curation', offer: 'curation', message: 'EN' },
+    { code: 'broker_sector', direction: 'they_bring', message: 'EN' },
+    { code: 'broker_region', direction: 'both', message: 'EN' },
+    { code: 'broker_country', direction: 'both', message: 'EN' },
+    { code: 'broker_remote', direction: 'both', message: 'EN' },
+    { code: 'shared_language', direction: 'both', message: 'EN' },
+    { code: 'track_record', direction: 'they_bring', message: 'Brokered 3 introductions that connected' },
   ];
-  const shared = { languages: ['en', 'nl'], sectors: ['heritage', 'museums'], collaboration_modes: ['research'] };
+  const shared = { languages: ['en', 'nl'], sectors: ['heritage', 'museums'], collaboration_modes: ['research'], region: 'Noord-Holland', country: 'NL' };
 
   it('words every code from its fields in every language, never with the English sentence', () => {
     expect(sample.map((r) => r.code).sort()).toEqual(Object.keys(REASON_KEYS).sort());
     for (const l of LOCALES) {
       const texts = sample.map((r) => reasonText(r, shared, wording(l)));
       for (const [i, s] of texts.entries()) {
-        expect(s, `${l}: ${sample[i].code}`).not.toBe('EN');
+        expect(s, `${l}: ${sample[i].code}`).not.toBe(sample[i].message);
         expect(s, `${l}: ${sample[i].code}`).not.toMatch(/MISSING|\{\w+\}/);
       }
     }
@@ -98,6 +110,8 @@ describe('reasons', () => {
     expect(reasonText(sample[3], shared, wording('de'))).toContain('beide unter skill(heritage)');
     expect(reasonText(sample[0], shared, wording('en'))).toBe('They offer skill(computer-vision) (level: Expert), which you need.');
     expect(reasonText(sample[5], shared, wording('en'))).toBe('They have not listed any needs, so your fit for them is not assessed.');
+    expect(reasonText(sample[19], shared, wording('de'))).toBe('Vermittelte Vorstellungen, aus denen ein Kontakt wurde: 3.');
+    expect(reasonText({ ...sample[13], offer: 'archiving' }, shared, wording('fr'))).toBe('Met en relation pour skill(archiving), utile pour votre besoin en skill(curation).');
   });
 
   it('falls back to the server sentence for an unknown code or missing fields', () => {

@@ -42,6 +42,14 @@ export const REASON_KEYS: Record<string, string[]> = {
   same_region: ['reason.same_region'],
   remote_ok: ['reason.remote_ok'],
   no_remote_overlap: ['reason.no_remote_overlap'],
+  // Intermediaries tab: the brokers' ranking (api/brokerage.go).
+  broker_covers: ['reason.broker_covers.exact', 'reason.broker_covers.related'],
+  broker_sector: ['reason.broker_sector'],
+  broker_region: ['reason.broker_region'],
+  broker_country: ['reason.broker_country'],
+  broker_remote: ['reason.broker_remote'],
+  shared_language: ['reason.shared_language'],
+  track_record: ['reason.track_record'],
 };
 
 /** What a reason needs to be worded: the translator and names in the reader's language. */
@@ -51,12 +59,14 @@ export interface Wording {
   sector: (slug: string) => string;
   language: (code: string) => string;
   mode: (mode: string) => string;
+  country: (code: string) => string;
   /** "a, b and c" in the reader's language. */
   list: (items: string[]) => string;
 }
 
-/** What both sides share, as the match carries it (the reasons themselves name it only in English). */
-export interface Shared { languages?: string[]; sectors?: string[]; collaboration_modes?: string[] }
+/** What both sides share, as the match carries it (the reasons themselves name it only in English), and where
+ * the suggested partner is. */
+export interface Shared { languages?: string[]; sectors?: string[]; collaboration_modes?: string[]; region?: string; country?: string }
 
 export function reasonText(r: Reason, shared: Shared | undefined, w: Wording): string {
   const who = r.direction === 'you_bring' || r.direction === 'backward' ? 'you' : 'they';
@@ -90,8 +100,34 @@ export function reasonText(r: Reason, shared: Shared | undefined, w: Wording): s
       if (s) return w.t('reason.shared_modes', { modes: s });
       break;
     }
-    case 'same_country': case 'same_region': case 'remote_ok': case 'no_remote_overlap':
+    case 'same_country': case 'same_region': case 'remote_ok': case 'no_remote_overlap': case 'broker_remote':
       return w.t(`reason.${r.code}`);
+    case 'broker_covers':
+      if (r.offer && r.need) return r.offer === r.need ? w.t('reason.broker_covers.exact', { offer: w.skill(r.offer) })
+        : w.t('reason.broker_covers.related', { offer: w.skill(r.offer), need: w.skill(r.need) });
+      break;
+    case 'broker_sector': {
+      const s = names(shared?.sectors, w.sector);
+      if (s) return w.t('reason.broker_sector', { sectors: s });
+      break;
+    }
+    case 'broker_region':
+      if (shared?.region) return w.t('reason.broker_region', { region: shared.region });
+      break;
+    case 'broker_country':
+      if (shared?.country) return w.t('reason.broker_country', { country: w.country(shared.country) });
+      break;
+    case 'shared_language': {
+      const s = names(shared?.languages, w.language);
+      if (s) return w.t('reason.shared_language', { langs: s });
+      break;
+    }
+    case 'track_record': {
+      // The count travels only in the sentence ("Brokered 3 introductions that connected").
+      const n = /\d+/.exec(r.message ?? '')?.[0];
+      if (n) return w.t('reason.track_record', { n });
+      break;
+    }
   }
   // A code this UI does not know yet, or one without the fields to word it: the server's sentence.
   return r.message || r.code;
