@@ -98,3 +98,56 @@ func TestSlotIsTwoCacheLines(t *testing.T) {
 		t.Fatalf("slot is %d bytes, want 128", n)
 	}
 }
+
+// TestTrimAfterPagedBuild: an index built in pages and trimmed answers exactly like one built in
+// one call, keeps working after updates, and holds no list with more than an eighth spare.
+func TestTrimAfterPagedBuild(t *testing.T) {
+	one, actors := newSyntheticIndex(t, 4000, 11, Options{})
+	tax, err := NewTaxonomy(SyntheticTaxonomy(11))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paged := NewIndex(tax, Options{})
+	for start := 0; start < len(actors); start += 300 {
+		paged.UpsertMany(actors[start:min(start+300, len(actors))])
+	}
+	slack := func(ix *Index) (spare int) {
+		for k := range ix.pairs {
+			for i := range ix.pairs[k] {
+				for _, l := range ix.pairs[k][i].lists {
+					if cap(l)-len(l) > len(l)/8 {
+						spare += cap(l) - len(l)
+					}
+				}
+			}
+		}
+		return spare
+	}
+	if slack(paged) == 0 {
+		t.Fatal("the paged build left no spare capacity: the test does not exercise Trim")
+	}
+	paged.Trim()
+	if s := slack(paged); s != 0 {
+		t.Fatalf("%d words spare after Trim", s)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	check := func() {
+		t.Helper()
+		for range 100 {
+			q := Query{ActorID: actors[r.IntN(len(actors))].ID, Kind: Kind(r.IntN(3)), Limit: 20}
+			got, err1 := paged.MatchExact(q)
+			want, err2 := one.MatchExact(q)
+			if err1 != err2 || !reflect.DeepEqual(got, want) {
+				t.Fatalf("query %+v:\n paged %s\n one   %s", q, ids(got), ids(want))
+			}
+		}
+	}
+	check()
+	for i := range 50 { // lists trimmed to their length grow again on updates
+		a := actors[r.IntN(len(actors))]
+		a.Offers = append(a.Offers, Offer{Skill: actors[i].Offers[0].Skill, Level: 3})
+		paged.Upsert(a)
+		one.Upsert(a)
+	}
+	check()
+}

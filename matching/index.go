@@ -239,6 +239,37 @@ func (ix *Index) UpsertMany(actors []Actor) {
 	ix.upsertMany(actors)
 }
 
+// Trim gives back the spare capacity that building in several UpsertMany calls leaves in the
+// lists (append growth keeps up to twice what a list holds): call it once after a paged build.
+// It copies each list with slack into one of its exact size, so it needs little more memory than
+// the largest list while it runs; results do not change.
+func (ix *Index) Trim() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for k := range ix.pairs {
+		for i := range ix.pairs[k] {
+			cl := &ix.pairs[k][i]
+			for j := range cl.lists {
+				cl.lists[j] = clip(cl.lists[j])
+			}
+			cl.needs, cl.lists = clip(cl.needs), clip(cl.lists)
+		}
+		for n := range ix.needPost[k] {
+			ix.needPost[k][n] = clip(ix.needPost[k][n])
+		}
+		ix.noNeeds[k] = clip(ix.noNeeds[k])
+	}
+	ix.slots, ix.ids = clip(ix.slots), clip(ix.ids)
+}
+
+// clip returns l, or a copy of exactly its length when more than an eighth of its capacity is spare.
+func clip[S ~[]E, E any](l S) S {
+	if cap(l)-len(l) <= len(l)/8 {
+		return l
+	}
+	return append(make(S, 0, len(l)), l...)
+}
+
 // Remove drops an actor; unknown IDs are ignored.
 func (ix *Index) Remove(id string) {
 	ix.mu.Lock()
