@@ -305,6 +305,11 @@ func (m *matcher) sync(ctx context.Context) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.applyFeed(ctx)
+}
+
+// applyFeed applies the feed rows after m.seq (and the late ones); the caller holds m.mu.
+func (m *matcher) applyFeed(ctx context.Context) error {
 	ix := m.ix.Load()
 	if ix == nil {
 		return nil
@@ -415,11 +420,18 @@ func (m *matcher) invalidate(changes []models.Change) {
 // reader sees every write made through this replica before its request (read-your-writes) without
 // asking the database on every request. Writes through other replicas arrive with the next poll
 // (pollEvery) or kick; TestScaleOut measures that delay against the 1 s target.
+// Requests that arrive together after a write wait for one sync instead of each running its own;
+// taxonomy changes are left to the follower's loop.
 func (m *matcher) catchUp(ctx context.Context) error {
 	if m.commits.Load() == m.synced.Load() {
 		return nil
 	}
-	return m.sync(ctx)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.commits.Load() == m.synced.Load() { // synced while this request waited for the lock
+		return nil
+	}
+	return m.applyFeed(ctx)
 }
 
 func (m *matcher) toEngine(a models.MatchActor) matching.Actor {
