@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
+	"sync"
 	"testing"
 	"unsafe"
 )
@@ -150,4 +152,37 @@ func TestTrimAfterPagedBuild(t *testing.T) {
 		one.Upsert(a)
 	}
 	check()
+}
+
+// TestScratchBounded: however many queries run at once, at most cap(busy) scratches exist, and
+// a garbage collection does not throw them away (a sync.Pool would: 4 MB each at 1M actors).
+func TestScratchBounded(t *testing.T) {
+	ix, actors := newSyntheticIndex(t, 2000, 5, Options{})
+	seen := sync.Map{}
+	var wg sync.WaitGroup
+	for g := range 64 {
+		wg.Go(func() {
+			for i := range 20 {
+				sc := ix.getScratch()
+				seen.Store(sc, true)
+				ix.putScratch(sc)
+				if _, err := ix.Match(Query{ActorID: actors[(g*20+i)%len(actors)].ID, Limit: 10}); err != nil && err != ErrUnknownActor {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	n := 0
+	seen.Range(func(any, any) bool { n++; return true })
+	if n > cap(ix.busy) {
+		t.Fatalf("%d scratches made for %d slots", n, cap(ix.busy))
+	}
+	sc := ix.getScratch()
+	ix.putScratch(sc)
+	runtime.GC()
+	runtime.GC()
+	if _, ok := seen.Load(ix.getScratch()); !ok {
+		t.Fatal("a new scratch after GC: the old ones were dropped")
+	}
 }

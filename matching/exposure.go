@@ -95,6 +95,8 @@ func (ix *Index) Match(q Query) ([]Result, error) {
 	if ix.opts.DisableExposure {
 		return ix.MatchExact(q)
 	}
+	sc := ix.getScratch() // before the read lock: a waiting query does not hold off writers
+	defer ix.putScratch(sc)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	ai, ok := ix.byID[q.ActorID]
@@ -102,8 +104,6 @@ func (ix *Index) Match(q Query) ([]Result, error) {
 		return nil, ErrUnknownActor
 	}
 	k := limitOf(&q)
-	sc := ix.pool.Get().(*scratch)
-	defer ix.pool.Put(sc)
 	hits := ix.topK(sc, ai, &q, min(k*ix.opts.Oversample, MaxLimit))
 	hits = ix.rerank(hits, k, nowOr(q.Now), q.Kind)
 	return ix.results(ai, hits, q.Explain), nil

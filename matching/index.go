@@ -2,6 +2,7 @@ package matching
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -168,8 +169,14 @@ type Index struct {
 
 	excluded map[string]map[string]struct{}
 
-	pool sync.Pool // *scratch
-	exp  exposure
+	// scratches holds the per-query working memory of idle queries, busy counts the queries
+	// running: at most cap(busy) at once (a CPU-bound search gains nothing from more), so at most
+	// that many scratches exist. Unlike a sync.Pool, garbage collection does not empty it: a
+	// scratch holds a mark per slot (4 MB at 1M actors), and re-allocating it after every GC made
+	// a loaded 1M replica spend its time allocating and collecting.
+	scratches chan *scratch
+	busy      chan struct{}
+	exp       exposure
 }
 
 // NewIndex returns an empty index over the taxonomy (nil means none: only exact skill matches).
@@ -191,7 +198,8 @@ func NewIndex(t *Taxonomy, opts Options) *Index {
 		ix.tree = tree{bySlug: map[string]int32{}}
 	}
 	ix.growLists()
-	ix.pool.New = func() any { return new(scratch) }
+	n := max(2, runtime.GOMAXPROCS(0))
+	ix.scratches, ix.busy = make(chan *scratch, n), make(chan struct{}, n)
 	return ix
 }
 
@@ -260,6 +268,22 @@ func (ix *Index) Trim() {
 		ix.noNeeds[k] = clip(ix.noNeeds[k])
 	}
 	ix.slots, ix.ids = clip(ix.slots), clip(ix.ids)
+}
+
+// getScratch waits for a query slot and returns working memory for it; putScratch gives both back.
+func (ix *Index) getScratch() *scratch {
+	ix.busy <- struct{}{}
+	select {
+	case sc := <-ix.scratches:
+		return sc
+	default:
+		return new(scratch)
+	}
+}
+
+func (ix *Index) putScratch(sc *scratch) {
+	ix.scratches <- sc // never blocks: at most cap(busy) scratches exist
+	<-ix.busy
 }
 
 // clip returns l, or a copy of exactly its length when more than an eighth of its capacity is spare.

@@ -11,7 +11,8 @@ type hit struct {
 	slot        int32
 }
 
-// scratch is per-query working memory, pooled so that a query allocates nothing per candidate.
+// scratch is per-query working memory, reused (Index.getScratch) so that a query allocates nothing
+// per candidate.
 type scratch struct {
 	mark  []uint32 // mark[slot] == epoch: never show this actor in this query
 	epoch uint32
@@ -224,14 +225,14 @@ func limitOf(q *Query) int {
 // re-ranking. It uses the inverted lists with upper-bound pruning and returns exactly what
 // BruteForce returns.
 func (ix *Index) MatchExact(q Query) ([]Result, error) {
+	sc := ix.getScratch() // before the read lock: a waiting query does not hold off writers
+	defer ix.putScratch(sc)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	a, ok := ix.byID[q.ActorID]
 	if !ok {
 		return nil, ErrUnknownActor
 	}
-	sc := ix.pool.Get().(*scratch)
-	defer ix.pool.Put(sc)
 	hits := ix.topK(sc, a, &q, limitOf(&q))
 	return ix.results(a, hits, q.Explain), nil
 }
