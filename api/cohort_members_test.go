@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/crossover-cci/crossover/models"
 )
 
 // cohortCounts is what the cohort tables hold: a bad request must leave it unchanged.
@@ -526,9 +524,8 @@ func TestCohortDraftEditPublishFunnel(t *testing.T) {
 
 // TestStoredCohortOf200 runs the whole workflow on 200 members (100 CCI, 100 AI, capacities 1–3,
 // managed by the organiser): nobody is paired beyond capacity, the optimal total is at least greedy's,
-// and publishing creates exactly the draft's introductions — first up to the broker's pending limit
-// (the same rules as POST /introductions: the rest report too_many_pending), then, with limits an
-// operator raised, the rest; a third publish creates nothing.
+// and publishing creates exactly the draft's introductions at once (the broker's pending and per-day
+// limits do not apply to a cohort's members, nor count them), and a second publish nothing.
 func TestStoredCohortOf200(t *testing.T) {
 	if testing.Short() {
 		t.Skip("200 actors")
@@ -593,27 +590,24 @@ func TestStoredCohortOf200(t *testing.T) {
 	t.Logf("200 members (%v candidate pairs, min_score 0.2): optimal %d pairs, total %.3f; greedy %v pairs, total %.3f (+%.2f%%)",
 		d.JSON["candidates"], len(pairs), opt, d.JSON["greedy"].(map[string]any)["pairs"], greedy, 100*(opt-greedy)/greedy)
 
-	// Default limits: the hub may have 10 proposals waiting; the others report why.
+	// Default limits: the broker's pending and per-day limits do not apply to pairs published from
+	// a cohort of members who joined it; the whole draft goes out at once, once.
 	p1 := e.call("POST", path+"/draft/publish", nil, s.org.Access)
-	created, failed := len(p1.JSON["created"].([]any)), p1.JSON["failed"].([]any)
-	if p1.Status != 200 || created != models.DefaultIntroLimits.MaxPending || len(failed) != len(pairs)-created {
-		t.Fatalf("first publish: %d created, %d failed of %d: %.300s", created, len(failed), len(pairs), p1.Raw)
-	}
-	if failed[0].(map[string]any)["code"] != "too_many_pending" {
-		t.Errorf("failure reason: %v", failed[0])
-	}
-	// An operator raises the limits (Deps.IntroLimits); publishing again sends the rest, once.
-	e.srv.introLimits = models.IntroLimits{MaxPending: 10000, MaxPerDay: 10000, DeclineCooldown: 90 * 24 * time.Hour, CapacityWindow: 90 * 24 * time.Hour, Expiry: 14 * 24 * time.Hour}
-	p2 := e.call("POST", path+"/draft/publish", nil, s.org.Access)
-	if p2.Status != 200 || len(p2.JSON["created"].([]any)) != len(pairs)-created || len(p2.JSON["failed"].([]any)) != 0 || int(p2.JSON["already_published"].(float64)) != created {
-		t.Fatalf("second publish: %.500s", p2.Raw)
+	if p1.Status != 200 || len(p1.JSON["created"].([]any)) != len(pairs) || len(p1.JSON["failed"].([]any)) != 0 {
+		t.Fatalf("first publish: %d created of %d: %.300s", len(p1.JSON["created"].([]any)), len(pairs), p1.Raw)
 	}
 	p3 := e.call("POST", path+"/draft/publish", nil, s.org.Access)
 	if len(p3.JSON["created"].([]any)) != 0 || int(p3.JSON["already_published"].(float64)) != len(pairs) {
-		t.Errorf("third publish: %.300s", p3.Raw)
+		t.Errorf("second publish: %.300s", p3.Raw)
+	}
+	// Nor do they count towards those limits: the hub can still broker outside the cohort.
+	alice, bob := e.register("Outsider1"), e.register("Outsider2")
+	outside := []string{e.createActor(alice.Access, museum()), e.createActor(bob.Access, startup())}
+	if r := e.call("POST", "/api/v1/introductions", map[string]any{"broker_actor_id": s.hub, "actor_ids": outside, "message": introMsg}, s.org.Access); r.Status != 201 {
+		t.Fatalf("brokering outside the cohort after publishing %d pairs: %d %s", len(pairs), r.Status, r.Raw)
 	}
 	// Exactly the draft's introductions, one per pair, and nobody beyond capacity.
-	n := e.sqlCounts(`SELECT 'n', COUNT(*) FROM introductions WHERE broker_actor_id = ?`, s.hub)["n"]
+	n := e.sqlCounts(`SELECT 'n', COUNT(*) FROM introductions i JOIN cohort_pairs cp ON cp.introduction_id = i.id WHERE i.broker_actor_id = ?`, s.hub)["n"]
 	if int(n) != len(pairs) {
 		t.Errorf("%d introductions for %d pairs", n, len(pairs))
 	}
@@ -629,5 +623,45 @@ func TestStoredCohortOf200(t *testing.T) {
 	f := e.call("GET", path+"/funnel", nil, s.org.Access)
 	if f.JSON["joined"].(float64) != 200 || int(f.JSON["introductions_requested"].(float64)) != len(pairs) {
 		t.Errorf("funnel: %s", f.Raw)
+	}
+}
+
+// TestExportHoldsCohorts: GET /me/export lists the cohorts a user organises with their members, and
+// the cohorts a user's actors are invited to; nobody else's.
+func TestExportHoldsCohorts(t *testing.T) {
+	e := newEnv(t)
+	s := newOrganiserSetup(e)
+	path := "/api/v1/cohorts/" + s.cohort
+	if r := e.call("POST", path+"/invitations", map[string]any{"actor_ids": []string{s.museum}}, s.org.Access); r.Status/100 != 2 {
+		t.Fatalf("invite: %d %s", r.Status, r.Raw)
+	}
+	if r := e.call("POST", path+"/members/"+s.museum+"/accept", nil, s.ana.Access); r.Status != 200 {
+		t.Fatalf("accept: %d %s", r.Status, r.Raw)
+	}
+	cohortsOf := func(a account) map[string]any {
+		t.Helper()
+		r := e.call("GET", "/api/v1/me/export", nil, a.Access)
+		if r.Status != 200 {
+			t.Fatalf("export: %d %s", r.Status, r.Raw)
+		}
+		return r.JSON["cohorts"].(map[string]any)
+	}
+	org := cohortsOf(s.org)
+	if c := org["organised"].([]any); len(c) != 1 || c[0].(map[string]any)["id"] != s.cohort {
+		t.Errorf("organiser's cohorts: %v", c)
+	}
+	if m := org["members"].([]any); len(m) != 1 || m[0].(map[string]any)["actor_id"] != s.museum || m[0].(map[string]any)["status"] != "joined" {
+		t.Errorf("organiser's members: %v", m)
+	}
+	ana := cohortsOf(s.ana)
+	if m := ana["memberships"].([]any); len(m) != 1 || m[0].(map[string]any)["cohort_name"] != "AI x Heritage 2026" {
+		t.Errorf("member's memberships: %v", m)
+	}
+	if len(ana["organised"].([]any)) != 0 || len(ana["members"].([]any)) != 0 {
+		t.Errorf("the member organises nothing: %v", ana)
+	}
+	bob := cohortsOf(s.bob)
+	if len(bob["memberships"].([]any)) != 0 || len(bob["organised"].([]any)) != 0 {
+		t.Errorf("someone else's cohorts in Bob's export: %v", bob)
 	}
 }

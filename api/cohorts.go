@@ -635,7 +635,7 @@ func (s *Server) publishDraft(c echo.Context) error {
 		}
 		out.Attempted++
 		in, err := s.store.PublishCohortPair(ctx, p.ID, models.NewIntroduction{UserID: u.ID, BrokerID: broker.ID, Message: msg,
-			Now: s.now(), Limits: s.introLimits, IsAdmin: u.Role == models.RoleAdmin})
+			Now: s.now(), Limits: s.introLimits, IsAdmin: u.Role == models.RoleAdmin, FromCohort: true})
 		var le *models.LimitError
 		var ve *models.ValidationError
 		switch {

@@ -65,6 +65,7 @@ func (s *Server) exportMe(c echo.Context) error {
 		"audit_log":     data.Audit,
 		"practices":     data.Practices,
 		"claims":        data.Claims,
+		"cohorts":       map[string]any{"organised": data.Cohorts, "members": data.Members, "memberships": data.Memberships},
 	})
 }
 

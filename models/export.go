@@ -51,6 +51,21 @@ type Export struct {
 	Audit         []AuditEntry
 	Practices     []*Practice
 	Claims        []Claim
+	// Cohorts the user organises, with every membership of them; Memberships: the user's actors'
+	// invitations to and memberships of anyone's cohorts.
+	Cohorts     []Cohort
+	Members     []ExportedMembership
+	Memberships []ExportedMembership
+}
+
+// ExportedMembership is one actor's place in a cohort, as the export shows it.
+type ExportedMembership struct {
+	CohortID    string     `json:"cohort_id"`
+	CohortName  string     `json:"cohort_name"`
+	ActorID     string     `json:"actor_id"`
+	Status      string     `json:"status"`
+	InvitedAt   time.Time  `json:"invited_at"`
+	RespondedAt *time.Time `json:"responded_at"`
 }
 
 // Export gathers everything stored about userID (GDPR access and portability).
@@ -99,6 +114,24 @@ func (s *Store) Export(ctx context.Context, userID string) (*Export, error) {
 	}
 	out.Claims = []Claim{}
 	if err := db.Where("user_id = ?", userID).Order("created_at, id").Find(&out.Claims).Error; err != nil {
+		return nil, err
+	}
+	out.Cohorts = []Cohort{}
+	if err := db.Where("owner_id = ?", userID).Order("created_at, id").Find(&out.Cohorts).Error; err != nil {
+		return nil, err
+	}
+	membership := func(where string) ([]ExportedMembership, error) {
+		rows := []ExportedMembership{}
+		err := db.Table("cohort_members m").
+			Select("m.cohort_id, c.name AS cohort_name, m.actor_id, m.status, m.invited_at, m.responded_at").
+			Joins("JOIN cohorts c ON c.id = m.cohort_id").Joins("JOIN actors a ON a.id = m.actor_id").
+			Where(where, userID).Order("m.invited_at, m.cohort_id, m.actor_id").Scan(&rows).Error
+		return rows, err
+	}
+	if out.Members, err = membership("c.owner_id = ?"); err != nil {
+		return nil, err
+	}
+	if out.Memberships, err = membership("a.owner_id = ?"); err != nil {
 		return nil, err
 	}
 	return out, nil

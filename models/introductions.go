@@ -289,6 +289,10 @@ type NewIntroduction struct {
 	Limits       IntroLimits
 	IsAdmin      bool
 	Intermediary bool
+	// FromCohort: published from an organiser's cohort draft, between members who joined the cohort.
+	// The sender's pending and per-day limits (there against unsolicited requests) do not apply and
+	// such introductions do not count towards them; the pair rules and capacity still do.
+	FromCohort bool
 }
 
 // LimitError is a refusal by an anti-spam or fairness rule. Code is stable; Message tells what to do.
@@ -398,7 +402,7 @@ func (s *Store) CreateIntroduction(ctx context.Context, r NewIntroduction) (*Int
 		if err := s.lockActors(ctx, from.ID, a, b); err != nil {
 			return err
 		}
-		if err := s.checkLimits(ctx, from.ID, in.PairKey, r.Limits, now); err != nil {
+		if err := s.checkLimits(ctx, from.ID, in.PairKey, r.Limits, now, r.FromCohort); err != nil {
 			return err
 		}
 		// Every side that must answer has to be able to: claimed, available, not paused, with capacity.
@@ -485,8 +489,9 @@ func openPair() error {
 	return &LimitError{Code: "already_open", Message: "These two already have an open or connected introduction: see your introductions."}
 }
 
-// checkLimits applies the per-actor limits and the decline cool-down of a pair.
-func (s *Store) checkLimits(ctx context.Context, sender, pair string, l IntroLimits, now time.Time) error {
+// checkLimits applies the per-actor limits and the decline cool-down of a pair; fromCohort skips
+// the sender's limits (see NewIntroduction.FromCohort).
+func (s *Store) checkLimits(ctx context.Context, sender, pair string, l IntroLimits, now time.Time, fromCohort bool) error {
 	db := s.conn(ctx)
 	var open int64
 	if err := db.Model(&Introduction{}).Where("pair_key = ? AND status IN ?", pair, []string{IntroPending, IntroConnected}).Count(&open).Error; err != nil {
@@ -505,8 +510,12 @@ func (s *Store) checkLimits(ctx context.Context, sender, pair string, l IntroLim
 		return &LimitError{Code: "recently_declined", Until: &until,
 			Message: fmt.Sprintf("An introduction between these two was declined on %s; it can be requested again from %s.", at.Format("2006-01-02"), until.Format("2006-01-02"))}
 	}
+	if fromCohort {
+		return nil
+	}
 	sent := func() *gorm.DB {
-		return s.conn(ctx).Model(&Introduction{}).Where("(broker_actor_id = ? OR (broker_actor_id IS NULL AND EXISTS (SELECT 1 FROM introduction_parties p WHERE p.introduction_id = introductions.id AND p.actor_id = ? AND p.role = ?)))", sender, sender, RoleRequester)
+		return s.conn(ctx).Model(&Introduction{}).Where("(broker_actor_id = ? OR (broker_actor_id IS NULL AND EXISTS (SELECT 1 FROM introduction_parties p WHERE p.introduction_id = introductions.id AND p.actor_id = ? AND p.role = ?)))", sender, sender, RoleRequester).
+			Where("NOT EXISTS (SELECT 1 FROM cohort_pairs cp WHERE cp.introduction_id = introductions.id)")
 	}
 	var pending int64
 	if err := sent().Where("status = ?", IntroPending).Count(&pending).Error; err != nil {
