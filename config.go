@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -33,7 +34,20 @@ type Config struct {
 	IntroExpiry     time.Duration
 	WorkerInterval  time.Duration // between runs of the background jobs (expiry, outcome questions, outbox)
 	PublicURL       string
+	Tracing         TracingConfig
 }
+
+// TracingConfig is the part of the standard OTEL_* environment that decides whether Crossover
+// traces and that it checks before serving; the OTLP exporter and the SDK read the rest themselves.
+type TracingConfig struct {
+	Endpoint, EndpointVar string // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT
+	Protocol, ProtocolVar string // OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL
+	Sampler, SamplerArg   string // OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG
+	Disabled              bool   // OTEL_SDK_DISABLED=true
+}
+
+// On reports whether traces are exported: an OTLP endpoint is set and the SDK is not disabled.
+func (t TracingConfig) On() bool { return t.Endpoint != "" && !t.Disabled }
 
 func defaultConfig() Config {
 	return Config{
@@ -70,6 +84,19 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	str("CROSSOVER_LOG_LEVEL", &cfg.LogLevel)
 	str("CROSSOVER_SMTP_URL", &cfg.SMTPURL)
 	str("CROSSOVER_PUBLIC_URL", &cfg.PublicURL)
+	for _, name := range []string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"} {
+		if v := strings.TrimSpace(getenv(name)); v != "" && cfg.Tracing.Endpoint == "" {
+			cfg.Tracing.Endpoint, cfg.Tracing.EndpointVar = v, name
+		}
+	}
+	for _, name := range []string{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"} {
+		if v := strings.TrimSpace(getenv(name)); v != "" && cfg.Tracing.Protocol == "" {
+			cfg.Tracing.Protocol, cfg.Tracing.ProtocolVar = v, name
+		}
+	}
+	cfg.Tracing.Sampler = strings.TrimSpace(getenv("OTEL_TRACES_SAMPLER"))
+	cfg.Tracing.SamplerArg = strings.TrimSpace(getenv("OTEL_TRACES_SAMPLER_ARG"))
+	cfg.Tracing.Disabled = strings.EqualFold(strings.TrimSpace(getenv("OTEL_SDK_DISABLED")), "true")
 	if v := getenv("CROSSOVER_TRUSTED_PROXIES"); v != "" {
 		for _, part := range strings.Split(v, ",") {
 			p, err := netip.ParsePrefix(strings.TrimSpace(part))
@@ -141,6 +168,35 @@ func (c *Config) validateServe() error {
 	}
 	if host != "" && net.ParseIP(host) == nil && host != "localhost" {
 		return &configError{"CROSSOVER_ADDR", fmt.Sprintf("host %q is not an IP address or localhost", host)}
+	}
+	return c.Tracing.validate()
+}
+
+// validate checks the OTEL_* settings the SDK would otherwise only complain about on stderr, or
+// ignore, once serving: a typo must not silently leave an operator without traces.
+func (t TracingConfig) validate() error {
+	if !t.On() {
+		return nil
+	}
+	u, err := url.Parse(t.Endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &configError{t.EndpointVar, fmt.Sprintf("%q is not an http:// or https:// URL such as http://otel-collector:4318", t.Endpoint)}
+	}
+	if t.Protocol != "" && t.Protocol != "http/protobuf" {
+		return &configError{t.ProtocolVar, fmt.Sprintf("%q is not supported: Crossover exports OTLP over HTTP (http/protobuf, port 4318)", t.Protocol)}
+	}
+	ratio := false
+	switch t.Sampler {
+	case "", "always_on", "always_off", "parentbased_always_on", "parentbased_always_off":
+	case "traceidratio", "parentbased_traceidratio":
+		ratio = true
+	default:
+		return &configError{"OTEL_TRACES_SAMPLER", fmt.Sprintf("%q is not one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio", t.Sampler)}
+	}
+	if ratio && t.SamplerArg != "" {
+		if r, err := strconv.ParseFloat(t.SamplerArg, 64); err != nil || r < 0 || r > 1 {
+			return &configError{"OTEL_TRACES_SAMPLER_ARG", fmt.Sprintf("%q is not a sampling ratio from 0 to 1", t.SamplerArg)}
+		}
 	}
 	return nil
 }

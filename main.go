@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"go.opentelemetry.io/otel"
+
 	"github.com/crossover-cci/crossover/api"
 	"github.com/crossover-cci/crossover/matching"
 	"github.com/crossover-cci/crossover/models"
@@ -56,7 +58,8 @@ Commands:
   help           this text
 
 Configuration comes from the environment (see README.md): CROSSOVER_ADDR, DATABASE_URL,
-CROSSOVER_DATA_DIR, CROSSOVER_JWT_SECRET, CROSSOVER_LOG_FORMAT, CROSSOVER_TRUSTED_PROXIES, …
+CROSSOVER_DATA_DIR, CROSSOVER_JWT_SECRET, CROSSOVER_LOG_FORMAT, CROSSOVER_TRUSTED_PROXIES, …;
+OTEL_EXPORTER_OTLP_ENDPOINT turns OpenTelemetry tracing on (docs/OPERATIONS.md).
 `
 
 // run is the whole program; main only wires it to the process.
@@ -205,19 +208,34 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		(&models.Workers{Store: store, Mailer: mailer, Log: log, Interval: cfg.WorkerInterval}).Run(wctx)
 	}()
 	defer func() { stopWorkers(); <-workersDone }()
+	tp, err := newTracing(ctx, cfg.Tracing, nil)
+	if err != nil {
+		return err
+	}
+	if tp != nil {
+		// Export failures (collector down) are logged, never returned to a request.
+		otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { log.Warn("tracing", "error", err) }))
+		// On an early return; after a graceful shutdown this is a no-op.
+		defer func() {
+			fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = tp.Shutdown(fctx)
+		}()
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           traceHandler(handler, tp),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 10*time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "database", string(store.Dialect()), "version", version)
+	log.Info("serving", "url", "http://"+displayAddr(ln.Addr()), "database", string(store.Dialect()), "version", version,
+		"tracing", cfg.Tracing.On())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -239,6 +257,12 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 	// marked failed (interrupted); wait for that record within the same deadline.
 	if err := handler.WaitImports(sctx); err != nil {
 		log.Warn("background imports still stopping at the shutdown deadline", "error", err)
+	}
+	// The spans still in the batch go out within what is left of the same deadline.
+	if tp != nil {
+		if err := tp.Shutdown(sctx); err != nil {
+			log.Warn("tracing: spans not flushed by the shutdown deadline", "error", err)
+		}
 	}
 	log.Info("stopped")
 	return nil

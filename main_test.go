@@ -94,6 +94,11 @@ func TestConfigErrorsAreOneLine(t *testing.T) {
 		{map[string]string{"CROSSOVER_TRUSTED_PROXIES": "everyone"}, []string{"serve"}, "CROSSOVER_TRUSTED_PROXIES"},
 		{map[string]string{"CROSSOVER_JWT_SECRET": "short"}, []string{"serve"}, "CROSSOVER_JWT_SECRET"},
 		{map[string]string{"DATABASE_URL": "postgres://127.0.0.1:1/x"}, []string{"serve"}, "CROSSOVER_JWT_SECRET"},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"}, []string{"serve"}, "OTEL_EXPORTER_OTLP_ENDPOINT"},
+		{map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://"}, []string{"serve"}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, []string{"serve"}, "OTEL_EXPORTER_OTLP_PROTOCOL"},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_TRACES_SAMPLER": "sometimes"}, []string{"serve"}, "OTEL_TRACES_SAMPLER"},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "10%"}, []string{"serve"}, "OTEL_TRACES_SAMPLER_ARG"},
 		{nil, []string{"frobnicate"}, "unknown command"},
 	} {
 		t.Run(strings.Join(tc.args, " ")+fmt.Sprint(tc.env), func(t *testing.T) {

@@ -91,6 +91,7 @@ func NewServer(d Deps) (*Server, error) {
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
 
 	e.Use(middleware.RequestID())
+	e.Use(traceRoute)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		s.log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "error", err, "stack", string(stack))
 		return err
