@@ -308,6 +308,14 @@ func (m *matcher) sync(ctx context.Context) error {
 	return m.applyFeed(ctx)
 }
 
+// syncNow applies the feed at once (without the taxonomy check of sync), for a reader that found a
+// profile in the database that this replica's index does not hold yet.
+func (m *matcher) syncNow(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.applyFeed(ctx)
+}
+
 // applyFeed applies the feed rows after m.seq (and the late ones); the caller holds m.mu.
 func (m *matcher) applyFeed(ctx context.Context) error {
 	ix := m.ix.Load()

@@ -66,3 +66,30 @@ func TestFeedRowCommittedLate(t *testing.T) {
 		t.Fatalf("%d gaps still tracked after the late row arrived", left)
 	}
 }
+
+// TestMatchesOfActorNotYetInIndex: a profile created through another replica is in the database
+// before this replica's index has read its feed row; its matches are answered (the handler applies
+// the feed at once) instead of 404 until the next poll.
+func TestMatchesOfActorNotYetInIndex(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ana, bob := e.register("Ana"), e.register("Bob")
+	e.createActor(bob.Access, startup())
+	m := e.srv.matcher
+	before, err := e.store.LatestChange(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mus := e.createActor(ana.Access, museum())
+	if err := m.sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Back to the state of a replica that has not polled since the museum was created.
+	m.mu.Lock()
+	m.seq = before
+	m.index().Remove(mus)
+	m.mu.Unlock()
+	if r := e.call("GET", "/api/v1/actors/"+mus+"/matches?kind=ai", nil, ana.Access); r.Status != 200 || len(r.JSON["items"].([]any)) == 0 {
+		t.Fatalf("matches of a profile this replica has not indexed yet: %d %s", r.Status, r.Raw)
+	}
+}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -127,6 +128,16 @@ func (s *Server) matches(c echo.Context) error {
 	}
 	start := time.Now()
 	results, err := ix.Match(q)
+	if errors.Is(err, matching.ErrUnknownActor) {
+		// Read from the database but not in this replica's index yet: created (or shown again)
+		// through another replica since this one's last poll. Apply the feed now rather than
+		// answer 404 for up to pollEvery.
+		if err := s.matcher.syncNow(ctx); err != nil {
+			return err
+		}
+		ix = s.matcher.index()
+		results, err = ix.Match(q)
+	}
 	s.matcher.metrics.queries.Observe(time.Since(start).Seconds())
 	if err != nil {
 		return models.ErrNotFound // the actor left the index (deleted or hidden) since it was read
