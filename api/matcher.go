@@ -158,7 +158,7 @@ func (m *matcher) actorsIn(ctx context.Context, ids []string) (map[string]*model
 }
 
 const (
-	pollEvery = 250 * time.Millisecond
+	pollEvery = 100 * time.Millisecond
 	// A feed row may become visible after rows with higher sequence numbers (its transaction
 	// committed later), and on PostgreSQL a rolled-back transaction leaves a gap for ever. A gap
 	// is looked for on every sync for lateCommit, then every slowGapCheck until gapGiveUp (a
