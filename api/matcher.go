@@ -159,6 +159,7 @@ func (m *matcher) actorsIn(ctx context.Context, ids []string) (map[string]*model
 
 const (
 	pollEvery = 100 * time.Millisecond
+	feedPage  = 5000 // feed rows read per sync
 	// A feed row may become visible after rows with higher sequence numbers (its transaction
 	// committed later), and on PostgreSQL a rolled-back transaction leaves a gap for ever. A gap
 	// is looked for on every sync for lateCommit, then every slowGapCheck until gapGiveUp (a
@@ -275,7 +276,7 @@ func (m *matcher) rebuild(ctx context.Context) error {
 		ix.UpsertMany(batch)
 		after = page[len(page)-1].ID
 	}
-	ix.Trim() // the pages left up to half of each list spare: 935 → 600 B per actor at 1M
+	ix.Trim() // the pages left up to half of each list spare: 935 → 811 B per actor at 1M
 	pairs, err := m.store.ExcludedPairs(ctx)
 	if err != nil {
 		return err
@@ -303,9 +304,7 @@ func (m *matcher) sync(ctx context.Context) error {
 	} else if stamp != m.taxStamp {
 		return m.rebuild(ctx)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.applyFeed(ctx)
+	return m.syncNow(ctx)
 }
 
 // syncNow applies the feed at once (without the taxonomy check of sync), for a reader that found a
@@ -323,7 +322,7 @@ func (m *matcher) applyFeed(ctx context.Context) error {
 		return nil
 	}
 	commits := m.commits.Load()
-	changes, err := m.store.ChangesSince(ctx, m.seq, 5000)
+	changes, err := m.store.ChangesSince(ctx, m.seq, feedPage)
 	if err != nil {
 		return err
 	}
@@ -402,7 +401,7 @@ func (m *matcher) applyFeed(ctx context.Context) error {
 		}
 	}
 	m.lastSync.Store(time.Now().UnixNano())
-	if len(changes) < 5000 {
+	if len(changes) < feedPage { // a full page leaves rows for the next sync
 		m.synced.Store(commits)
 	}
 	m.metrics.size.Set(float64(ix.Len()))
