@@ -139,7 +139,7 @@ func (s *Server) intermediaryMatches(c echo.Context, a *models.Actor, q matching
 	if items == nil {
 		items = []matchView{}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items})
+	return writeMatchItems(c, items)
 }
 
 // brokerCandidates gathers the intermediaries worth scoring without reading them all: the engine's
