@@ -56,7 +56,7 @@ func (e *exposure) rotate(now time.Time, window time.Duration) {
 func (ix *Index) ExposureStats(id string) (appearances int, budget float64, ok bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	s, found := ix.byID[id]
+	s, found := ix.ids.slot(id)
 	if !found {
 		return 0, 0, false
 	}
@@ -99,7 +99,7 @@ func (ix *Index) Match(q Query) ([]Result, error) {
 	defer ix.putScratch(sc)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	ai, ok := ix.byID[q.ActorID]
+	ai, ok := ix.ids.slot(q.ActorID)
 	if !ok {
 		return nil, ErrUnknownActor
 	}

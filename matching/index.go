@@ -137,10 +137,9 @@ type Index struct {
 	mu    sync.RWMutex
 	tree  tree
 	slots []slot
-	ids   []string // by slot
+	ids   idTable  // slot <-> actor ID
 	tmp   []uint32 // Upsert's working memory (under mu)
 	free  []int32
-	byID  map[string]int32
 
 	owners      interner
 	langs       interner
@@ -153,9 +152,9 @@ type Index struct {
 	modeNames   []string
 
 	// Only candidates (available, not paused, not stale, not at capacity) are in the lists, as
-	// records [slot, nOff<<8 | nNeed, offers..., needs...] that carry the actor's skills, so a
-	// query computes both coverages while streaming a list and reads a slot only for actors
-	// that can enter the top k.
+	// records [slot, nOff<<8 | nNeed | 16 bits of signature, 32 bits of signature, offers...,
+	// needs...] that carry the actor's skills, so a query computes both coverages while
+	// streaming a list and reads a slot only for actors that can enter the top k.
 	//
 	// pairs[kind][offer code].list(needed node): actors of that kind offering that skill at that
 	// level and needing that node (noNode when they need nothing). A partner must both offer
@@ -183,7 +182,6 @@ type Index struct {
 func NewIndex(t *Taxonomy, opts Options) *Index {
 	ix := &Index{
 		opts:      opts.withDefaults(),
-		byID:      make(map[string]int32),
 		owners:    interner{},
 		langs:     interner{},
 		sectors:   interner{},
@@ -230,7 +228,7 @@ func (ix *Index) node(slug string) int32 {
 func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.byID)
+	return ix.ids.len()
 }
 
 // Upsert adds or replaces an actor (matched by ID).
@@ -267,7 +265,8 @@ func (ix *Index) Trim() {
 		}
 		ix.noNeeds[k] = clip(ix.noNeeds[k])
 	}
-	ix.slots, ix.ids = clip(ix.slots), clip(ix.ids)
+	ix.slots = clip(ix.slots)
+	ix.ids.trim()
 }
 
 // getScratch waits for a query slot and returns working memory for it; putScratch gives both back.
@@ -298,14 +297,13 @@ func clip[S ~[]E, E any](l S) S {
 func (ix *Index) Remove(id string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	s, ok := ix.byID[id]
+	s, ok := ix.ids.slot(id)
 	if !ok {
 		return
 	}
 	ix.unlink(s)
 	ix.slots[s] = slot{}
-	ix.ids[s] = ""
-	delete(ix.byID, id)
+	ix.ids.drop(s, id)
 	ix.free = append(ix.free, s)
 }
 
@@ -339,7 +337,7 @@ func (ix *Index) isExcluded(a, b string) bool {
 }
 
 func (ix *Index) upsert(a *Actor) {
-	s, exists := ix.byID[a.ID]
+	s, exists := ix.ids.slot(a.ID)
 	if exists {
 		ix.unlink(s)
 	} else {
@@ -357,25 +355,20 @@ func (ix *Index) newSlot(id string) int32 {
 	} else {
 		s = int32(len(ix.slots))
 		ix.slots = append(ix.slots, slot{})
-		ix.ids = append(ix.ids, "")
 	}
 	ix.exp.reset(s)
-	ix.byID[id] = s
-	ix.ids[s] = id
+	ix.ids.set(s, id)
 	return s
 }
 
 // upsertMany links new actors in bulk: every list grows once, to its final size.
 func (ix *Index) upsertMany(actors []Actor) {
-	if len(ix.byID) == 0 {
-		ix.byID = make(map[string]int32, len(actors)) // no rehashing on the first build
-	}
+	ix.ids.reserve(len(actors))
 	ix.slots = slices.Grow(ix.slots, len(actors))
-	ix.ids = slices.Grow(ix.ids, len(actors))
 	var fresh []int32
 	for i := range actors {
 		a := &actors[i]
-		s, exists := ix.byID[a.ID]
+		s, exists := ix.ids.slot(a.ID)
 		if exists && !ix.slots[s].is(flagPending) {
 			ix.upsert(a)
 			continue
@@ -570,10 +563,10 @@ func (ix *Index) link(s int32) {
 	}
 	k := c.kind
 	offers, needs := c.offers(), c.needs()
-	hdr := uint32(c.nOff)<<8 | uint32(c.nNeed)
 	sig := ix.signature(c)
+	hdr := uint32(c.nOff)<<8 | uint32(c.nNeed) | uint32(sig)<<16
 	add := func(l []uint32) []uint32 {
-		l = append(l, uint32(s), hdr, uint32(sig), uint32(sig>>32))
+		l = append(l, uint32(s), hdr, uint32(sig>>16))
 		l = append(l, offers...)
 		return append(l, needs...)
 	}
@@ -590,7 +583,7 @@ func (ix *Index) link(s int32) {
 	}
 	for _, n := range needs {
 		l := ix.needPost[k][n>>1]
-		l = append(l, uint32(s), uint32(c.nNeed), uint32(sig), uint32(sig>>32))
+		l = append(l, uint32(s), uint32(c.nNeed)|uint32(sig)<<16, uint32(sig>>16))
 		ix.needPost[k][n>>1] = append(l, needs...)
 	}
 	if len(needs) == 0 {
@@ -622,26 +615,32 @@ func (ix *Index) unlink(s int32) {
 	}
 }
 
-// recordHead is the slot, the header and the two words of the context signature.
-const recordHead = 4
+// recordHead is the slot, the header (counts in bits 0-15, the context signature's first 16 bits
+// above them) and the signature's other 32 bits.
+const recordHead = 3
 
-func pairRecordLen(hdr uint32) int { return recordHead + int(hdr>>8) + int(hdr&0xff) }
-func needRecordLen(hdr uint32) int { return recordHead + int(hdr) }
+func pairRecordLen(hdr uint32) int { return recordHead + int(hdr>>8&0xff) + int(hdr&0xff) }
+func needRecordLen(hdr uint32) int { return recordHead + int(hdr&0xff) }
+
+// recordSig is the context signature of the record at l[i].
+func recordSig(l []uint32, i int) uint64 { return uint64(l[i+1]>>16) | uint64(l[i+2])<<16 }
 
 // A context signature folds what the hard language rule and the context factor look at into
-// 64 bits carried by every list record, so that a query can bound a candidate's score without
+// 48 bits carried by every list record, so that a query can bound a candidate's score without
 // reading its slot: folding only merges values, so "no overlap" and "different country" are
-// certain while "overlap" only may be.
+// certain while "overlap" only may be. 48 bits, not 64: a record stores them in the free half of
+// its header word and one more word (3 words of head, not 4: 51 B less per actor).
 const (
-	sigLangBits   = 20 // bits 0-19: languages, id % 20
-	sigSectorBits = 16 // bits 20-35: sectors, id % 16
-	sigModeBits   = 8  // bits 36-43: modes, id % 8
+	sigLangBits   = 14 // bits 0-13: languages, id % 14
+	sigSectorBits = 10 // bits 14-23: sectors, id % 10
+	sigModeBits   = 6  // bits 24-29: modes, id % 6
 	sigLangShift  = 0
 	sigSecShift   = sigLangShift + sigLangBits
 	sigModeShift  = sigSecShift + sigSectorBits
-	sigRegShift   = sigModeShift + sigModeBits // bits 44-50: region, 0 none, else 1 + id % 127
-	sigCtryShift  = sigRegShift + 7            // bits 51-62: country id, 4095 = "some country past 4094"
-	sigRemote     = uint64(1) << 63
+	sigRegShift   = sigModeShift + sigModeBits // bits 30-36: region, 0 none, else 1 + id % 127
+	sigCtryShift  = sigRegShift + 7            // bits 37-46: country id, sigCtryMax = "some country past sigCtryMax-1"
+	sigCtryMax    = 1023
+	sigRemote     = uint64(1) << 47
 	sigLangMask   = uint64(1)<<sigLangBits - 1
 	sigSecMask    = (uint64(1)<<sigSectorBits - 1) << sigSecShift
 	sigModeMask   = (uint64(1)<<sigModeBits - 1) << sigModeShift
@@ -661,7 +660,7 @@ func (ix *Index) signature(c *slot) uint64 {
 	if c.region >= 0 {
 		sig |= uint64(1+c.region%127) << sigRegShift
 	}
-	sig |= uint64(min(c.country, 4095)) << sigCtryShift
+	sig |= uint64(min(c.country, sigCtryMax)) << sigCtryShift
 	if c.is(flagRemote) {
 		sig |= sigRemote
 	}
@@ -675,8 +674,8 @@ func ctxBound(a, b uint64) float64 {
 	if a&b&sigSecMask != 0 {
 		c += bonusSector
 	}
-	ca, cb := a>>sigCtryShift&4095, b>>sigCtryShift&4095
-	sameCountry := ca != 0 && cb != 0 && (ca == cb || ca == 4095 || cb == 4095)
+	ca, cb := a>>sigCtryShift&sigCtryMax, b>>sigCtryShift&sigCtryMax
+	sameCountry := ca != 0 && cb != 0 && (ca == cb || ca == sigCtryMax || cb == sigCtryMax)
 	if sameCountry {
 		c += bonusCountry
 		ra, rb := a>>sigRegShift&127, b>>sigRegShift&127

@@ -6,8 +6,8 @@ package matching
 func (ix *Index) PairScore(a, b string) (score, forward, backward float64, ok bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	ia, okA := ix.byID[a]
-	ib, okB := ix.byID[b]
+	ia, okA := ix.ids.slot(a)
+	ib, okB := ix.ids.slot(b)
 	if !okA || !okB {
 		return 0, 0, 0, false
 	}

@@ -92,7 +92,7 @@ func (ix *Index) better(x, y hit) bool {
 	if x.score != y.score {
 		return x.score > y.score
 	}
-	return ix.ids[x.slot] < ix.ids[y.slot]
+	return ix.ids.less(x.slot, y.slot)
 }
 
 // push keeps the k best hits in a heap whose root is the worst of them: once the heap is full,
@@ -229,7 +229,7 @@ func (ix *Index) MatchExact(q Query) ([]Result, error) {
 	defer ix.putScratch(sc)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	a, ok := ix.byID[q.ActorID]
+	a, ok := ix.ids.slot(q.ActorID)
 	if !ok {
 		return nil, ErrUnknownActor
 	}
@@ -242,7 +242,7 @@ func (ix *Index) MatchExact(q Query) ([]Result, error) {
 func (ix *Index) BruteForce(q Query) ([]Result, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	ai, ok := ix.byID[q.ActorID]
+	ai, ok := ix.ids.slot(q.ActorID)
 	if !ok {
 		return nil, ErrUnknownActor
 	}
@@ -252,6 +252,12 @@ func (ix *Index) BruteForce(q Query) ([]Result, error) {
 		return []Result{}, nil
 	}
 	a := &ix.slots[ai]
+	var excluded []int32
+	for other := range ix.excluded[q.ActorID] {
+		if s, ok := ix.ids.slot(other); ok {
+			excluded = append(excluded, s)
+		}
+	}
 	var h []hit
 	for i := range ix.slots {
 		b := &ix.slots[i]
@@ -261,7 +267,7 @@ func (ix *Index) BruteForce(q Query) ([]Result, error) {
 		if sameMember(a, b) {
 			continue
 		}
-		if ix.isExcluded(ix.ids[ai], ix.ids[i]) || !f.passes(a, b) {
+		if slices.Contains(excluded, int32(i)) || !f.passes(a, b) {
 			continue
 		}
 		s, fw, bw := ix.score(a, b)
@@ -320,8 +326,8 @@ func (st *search) consider(s int32, fw, bw float64) {
 func (st *search) readPairs(l []uint32, p, q int32, minF float64) {
 	for i := 0; i < len(l); {
 		s := int32(l[i])
-		no, nn := int(l[i+1]>>8), int(l[i+1]&0xff)
-		sig := uint64(l[i+2]) | uint64(l[i+3])<<32
+		no, nn := int(l[i+1]>>8&0xff), int(l[i+1]&0xff)
+		sig := recordSig(l, i)
 		offs := l[i+recordHead : i+recordHead+no]
 		nds := l[i+recordHead+no : i+recordHead+no+nn]
 		i += recordHead + no + nn
@@ -397,8 +403,8 @@ func (st *search) backward(nds []uint32) float64 {
 func (st *search) readNeeders(l []uint32, q int32) {
 	for i := 0; i < len(l); {
 		s := int32(l[i])
-		nn := int(l[i+1])
-		sig := uint64(l[i+2]) | uint64(l[i+3])<<32
+		nn := int(l[i+1] & 0xff)
+		sig := recordSig(l, i)
 		nds := l[i+recordHead : i+recordHead+nn]
 		i += recordHead + nn
 		if sig&st.sig&sigLangMask == 0 {
@@ -446,8 +452,8 @@ func (ix *Index) topK(sc *scratch, ai int32, q *Query, k int) []hit {
 
 	// Never self, never excluded pairs (the same member's other profiles: in consider).
 	mark[ai] = ep
-	for other := range ix.excluded[ix.ids[ai]] {
-		if s, ok := ix.byID[other]; ok {
+	for other := range ix.excluded[q.ActorID] {
+		if s, ok := ix.ids.slot(other); ok {
 			mark[s] = ep
 		}
 	}
@@ -633,7 +639,7 @@ func (ix *Index) results(ai int32, hits []hit, explain bool) []Result {
 	a := &ix.slots[ai]
 	for i, h := range hits {
 		b := &ix.slots[h.slot]
-		out[i] = Result{ActorID: ix.ids[h.slot], Score: h.score, Forward: h.f, Backward: h.b}
+		out[i] = Result{ActorID: ix.ids.id(h.slot), Score: h.score, Forward: h.f, Backward: h.b}
 		if explain {
 			out[i].Reasons = ix.explain(a, b)
 		}
