@@ -260,6 +260,11 @@ func (m *matcher) rebuild(ctx context.Context) error {
 		return err
 	}
 	ix := matching.NewIndex(tax, matching.Options{})
+	n, err := m.store.MatchActorCount(ctx)
+	if err != nil {
+		return err
+	}
+	ix.Reserve(int(n) + int(n)/64) // a little room for profiles created while this runs
 	after := ""
 	for {
 		page, err := m.store.MatchActorsPage(ctx, after, 5000)

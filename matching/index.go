@@ -245,6 +245,16 @@ func (ix *Index) UpsertMany(actors []Actor) {
 	ix.upsertMany(actors)
 }
 
+// Reserve makes room for n more actors at once. A paged build that knows its size calls it
+// first: the slot array (128 B an actor) is then allocated once, not grown by a quarter at a
+// time and copied again by Trim (at 1M a transient 150 MB on top of the 122 MB it keeps).
+func (ix *Index) Reserve(n int) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.slots = slices.Grow(ix.slots, n)
+	ix.ids.reserve(n)
+}
+
 // Trim gives back the spare capacity that building in several UpsertMany calls leaves in the
 // lists (append growth keeps up to twice what a list holds): call it once after a paged build.
 // It copies each list with slack into one of its exact size, so it needs little more memory than

@@ -51,6 +51,14 @@ func (s *Store) MatchActorsPage(ctx context.Context, after string, limit int) ([
 	return s.matchActors(ctx, page)
 }
 
+// MatchActorCount is how many actors MatchActorsPage would return in all (at the time of asking):
+// the index reserves room for them once instead of growing page by page.
+func (s *Store) MatchActorCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.conn(ctx).Model(&Actor{}).Where("hidden_at IS NULL").Count(&n).Error
+	return n, err
+}
+
 // MatchActorsByID loads the given actors for the index; ids that are gone or hidden are absent.
 func (s *Store) MatchActorsByID(ctx context.Context, ids []string) ([]MatchActor, error) {
 	var out []MatchActor
