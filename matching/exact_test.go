@@ -110,8 +110,13 @@ func TestTrimAfterPagedBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	paged := NewIndex(tax, Options{})
+	paged.Reserve(len(actors)) // as the server's build does: the slot array is allocated once
+	slots := &paged.slots[:1][0]
 	for start := 0; start < len(actors); start += 300 {
 		paged.UpsertMany(actors[start:min(start+300, len(actors))])
+	}
+	if &paged.slots[0] != slots {
+		t.Error("the slot array moved during a build that reserved room for it")
 	}
 	slack := func(ix *Index) (spare int) {
 		for k := range ix.pairs {
@@ -131,6 +136,9 @@ func TestTrimAfterPagedBuild(t *testing.T) {
 	paged.Trim()
 	if s := slack(paged); s != 0 {
 		t.Fatalf("%d words spare after Trim", s)
+	}
+	if &paged.slots[0] != slots {
+		t.Error("Trim copied the slot array of a build that reserved exactly")
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	check := func() {
