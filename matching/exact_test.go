@@ -111,6 +111,9 @@ func TestTrimAfterPagedBuild(t *testing.T) {
 	}
 	paged := NewIndex(tax, Options{})
 	paged.Reserve(len(actors)) // as the server's build does: the slot array is allocated once
+	if cap(paged.slots) < len(actors) {
+		t.Fatalf("Reserve(%d) left room for %d slots", len(actors), cap(paged.slots))
+	}
 	slots := &paged.slots[:1][0]
 	for start := 0; start < len(actors); start += 300 {
 		paged.UpsertMany(actors[start:min(start+300, len(actors))])
