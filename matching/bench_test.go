@@ -2,6 +2,7 @@ package matching
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -21,6 +22,9 @@ var benchIndex = sync.OnceValues(func() (*Index, []Query) {
 	n := benchSize()
 	tax, _ := NewTaxonomy(SyntheticTaxonomy(1))
 	actors := Synthetic(n, 1, tax.Skills())
+	for i := range actors { // UUIDs, as the platform issues them
+		actors[i].ID = fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1)
+	}
 	ix := NewIndex(tax, Options{})
 	ix.UpsertMany(actors)
 	var qs []Query
@@ -32,6 +36,22 @@ var benchIndex = sync.OnceValues(func() (*Index, []Query) {
 	}
 	return ix, qs
 })
+
+// BenchmarkMatchAnyKind is the API's default query (GET /actors/:id/matches?limit=20): every
+// kind of partner, the exact top 80 (capped at 50) for exposure re-ranking, with reasons.
+func BenchmarkMatchAnyKind(b *testing.B) {
+	ix, qs := benchIndex()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		q := qs[i%len(qs)]
+		q.Kind, q.Explain = 0, true
+		if _, err := ix.Match(q); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
 
 func BenchmarkMatchExact(b *testing.B) {
 	ix, qs := benchIndex()
