@@ -75,7 +75,7 @@ func EngineBench(ctx context.Context, cfg EngineBenchConfig) (EngineBenchReport,
 	}
 	actors := Synthetic(cfg.Actors, cfg.Seed, skills)
 	for i := range actors { // IDs as the platform issues them (UUIDs), kept in 16 bytes by the index
-		actors[i].ID = fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1)
+		actors[i].ID = SyntheticUUID(i + 1)
 	}
 
 	var before, after runtime.MemStats

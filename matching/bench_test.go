@@ -2,7 +2,6 @@ package matching
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -23,7 +22,7 @@ var benchIndex = sync.OnceValues(func() (*Index, []Query) {
 	tax, _ := NewTaxonomy(SyntheticTaxonomy(1))
 	actors := Synthetic(n, 1, tax.Skills())
 	for i := range actors { // UUIDs, as the platform issues them
-		actors[i].ID = fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1)
+		actors[i].ID = SyntheticUUID(i + 1)
 	}
 	ix := NewIndex(tax, Options{})
 	ix.UpsertMany(actors)

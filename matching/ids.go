@@ -77,19 +77,12 @@ func (t *idTable) slot(id string) (int32, bool) {
 	return s, found
 }
 
-// id is slot s's ID ("" for a free slot).
+// id is the ID of slot s, a slot in use.
 func (t *idTable) id(s int32) string {
 	if id, ok := t.other[s]; ok {
 		return id
 	}
-	if int(s) >= len(t.keys) {
-		return ""
-	}
-	k := t.keys[s]
-	if s2, ok := t.byKey[k]; !ok || s2 != s {
-		return "" // free
-	}
-	return formatUUID(k)
+	return formatUUID(t.keys[s])
 }
 
 // reserve makes room for n more IDs in the slot array. The map grows by itself: Go's maps grow
