@@ -15,10 +15,11 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// No Docker engine and no cluster run where the tests run, and kubeconform cannot download its
-// schemas here; this test checks what the deployment depends on: every manifest parses, carries
-// the fields Kubernetes requires, and agrees with the others and with the binary (probe paths, the
-// port, secret names, labels, replica counts, a non-root read-only container).
+// No Docker engine and no cluster run where the tests run; deploy/kubeschema checks the manifests
+// against the API's schemas with kubeconform. This test checks what the deployment depends on beyond
+// them: every manifest parses, carries the fields Kubernetes requires, and agrees with the others
+// and with the binary (probe paths, the port, secret names, labels, replica counts, a non-root
+// read-only container).
 
 type obj = map[string]any
 
