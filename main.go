@@ -213,6 +213,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		return err
 	}
 	if tp != nil {
+		if err := store.Trace(tp); err != nil {
+			return fmt.Errorf("tracing: %w", err)
+		}
 		// Export failures (collector down) are logged, never returned to a request.
 		otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { log.Warn("tracing", "error", err) }))
 		// On an early return; after a graceful shutdown this is a no-op.

@@ -14,8 +14,10 @@ import (
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
+	otelcodes "go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/crossover-cci/crossover/api"
 	"github.com/crossover-cci/crossover/models"
@@ -24,12 +26,15 @@ import (
 )
 
 // tracedAPI is the real API on a fresh database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
-// wrapped the way serve wraps it.
+// wrapped the way serve wraps it, with the store's statement spans on.
 func tracedAPI(t *testing.T, tp *sdktrace.TracerProvider) http.Handler {
 	t.Helper()
 	store := dbtest.New(t)
 	store.SetHashParams(models.HashParams{MemoryKiB: 64, Time: 1, Threads: 1})
 	if err := seeds.ApplyReference(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Trace(tp); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := api.NewServer(api.Deps{Store: store, JWTSecret: []byte("tracing-test-secret-0123456789abcdef"), Version: "test",
@@ -110,6 +115,9 @@ func TestTracingSpans(t *testing.T) {
 			t.Fatalf("GET %s: %d %v", p, st, body)
 		}
 	}
+	if st, body := call(h, "POST", "/api/v1/auth/register", map[string]any{"email": email, "password": password, "display_name": "Again"}, ""); st != http.StatusUnprocessableEntity {
+		t.Fatalf("second registration: %d %v", st, body) // its failed INSERT: a span in error, without the e-mail
+	}
 	call(h, "GET", "/healthz", nil, "")
 	call(h, "GET", "/api/v1/no-such-route/"+actorID, nil, token) // 404: still no id in the name
 	call(h, "GET", "/api/v1/actors/"+actorID, nil, "")           // 401: a span, without a user
@@ -119,7 +127,26 @@ func TestTracingSpans(t *testing.T) {
 	}
 	spans := exp.GetSpans()
 	byName := map[string]tracetest.SpanStub{}
+	servers := map[trace.SpanID]tracetest.SpanStub{}
+	var statements []tracetest.SpanStub
 	for _, s := range spans {
+		if s.SpanKind == trace.SpanKindServer {
+			servers[s.SpanContext.SpanID()] = s
+		}
+	}
+	for _, s := range spans {
+		// Everything the span would export, as text: no secret or personal data anywhere.
+		dump := fmt.Sprintf("%s %v %v %v", s.Name, s.Attributes, s.Events, s.Resource.Attributes())
+		for what, secret := range map[string]string{"access token": token, "refresh token": refresh, "password": password,
+			"e-mail": email, "contact e-mail": contactEmail, "phone": phone, "query": secretQuery} {
+			if strings.Contains(dump, secret) {
+				t.Errorf("span %q holds the %s: %s", s.Name, what, dump)
+			}
+		}
+		if s.SpanKind == trace.SpanKindClient {
+			statements = append(statements, s)
+			continue
+		}
 		if _, seen := byName[s.Name]; !seen { // the first: the signed-in GET /api/v1/actors/:id, not the 401
 			byName[s.Name] = s
 		}
@@ -128,14 +155,6 @@ func TestTracingSpans(t *testing.T) {
 		}
 		if s.Name == "GET /healthz" || s.Name == "GET /readyz" {
 			t.Errorf("probe traced: %s", s.Name)
-		}
-		// Everything the span would export, as text: no secret or personal data anywhere.
-		dump := fmt.Sprintf("%s %v %v %v", s.Name, s.Attributes, s.Events, s.Resource.Attributes())
-		for what, secret := range map[string]string{"access token": token, "refresh token": refresh, "password": password,
-			"e-mail": email, "contact e-mail": contactEmail, "phone": phone, "query": secretQuery} {
-			if strings.Contains(dump, secret) {
-				t.Errorf("span %q holds the %s: %s", s.Name, what, dump)
-			}
 		}
 		if s.Name == "GET /api/v1/actors/:id/matches" && !strings.Contains(dump, actorID) {
 			t.Errorf("the dump of %q lacks url.path: the checks above prove nothing: %s", s.Name, dump)
@@ -155,6 +174,47 @@ func TestTracingSpans(t *testing.T) {
 		}
 		if name, ver := resourceAttr(s, "service.name"), resourceAttr(s, "service.version"); name != "crossover" || ver != version {
 			t.Errorf("resource service.name %q, service.version %q: want crossover, %s", name, ver, version)
+		}
+	}
+	// Statements: children of the request that ran them, named "<operation> <table>", with the
+	// statement's placeholders and never its values (the loop above checked the values).
+	inserted := map[string]bool{}
+	var failed []string
+	for _, s := range statements {
+		attrs := map[string]string{}
+		for _, a := range s.Attributes {
+			attrs[string(a.Key)] = a.Value.Emit()
+		}
+		parent, ok := servers[s.Parent.SpanID()]
+		if !ok || s.SpanContext.TraceID() != parent.SpanContext.TraceID() {
+			t.Errorf("statement span %q is not the child of a request's span", s.Name)
+			continue
+		}
+		wantSystem := "sqlite"
+		if os.Getenv("TEST_DATABASE_URL") != "" {
+			wantSystem = "postgresql"
+		}
+		if attrs["db.system.name"] != wantSystem || attrs["db.query.text"] == "" || attrs["db.operation.name"] == "" ||
+			s.Name != strings.TrimSpace(attrs["db.operation.name"]+" "+attrs["db.collection.name"]) {
+			t.Errorf("statement span %q: %v", s.Name, attrs)
+		}
+		if s.Status.Code == otelcodes.Error {
+			failed = append(failed, s.Name+" "+attrs["error.type"])
+		}
+		if attrs["db.operation.name"] == "INSERT" {
+			inserted[parent.Name+" → "+s.Name] = true
+			if !strings.Contains(attrs["db.query.text"], "$1") && !strings.Contains(attrs["db.query.text"], "?") {
+				t.Errorf("INSERT without placeholders: %s", attrs["db.query.text"])
+			}
+		}
+	}
+	t.Logf("%d statement spans; inserts %v; failed %v", len(statements), inserted, failed)
+	if len(failed) != 1 || !strings.HasPrefix(failed[0], "INSERT users ") || strings.HasSuffix(failed[0], " ") {
+		t.Errorf("failed statements %q: want the second registration's INSERT users, with an error.type", failed)
+	}
+	for _, want := range []string{"POST /api/v1/auth/register → INSERT users", "POST /api/v1/actors → INSERT actors"} {
+		if !inserted[want] {
+			t.Errorf("no statement span %q among %v", want, inserted)
 		}
 	}
 	for _, name := range []string{"POST /api/v1/auth/register", "POST /api/v1/actors", "GET /api/v1/actors/:id", "GET /api/v1/actors/:id/matches"} {
