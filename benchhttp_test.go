@@ -28,7 +28,7 @@ func TestBenchHTTP(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	report := out.String()
-	for _, want := range []string{"created 20 profiles", "info @ 20/s", "w2 @ 20/s", "w3 @ 20/s", "matches ", "edit ", "p99=", "highest rate", "RSS"} {
+	for _, want := range []string{"created 20 profiles", "info @ 20/s", "w2 @ 20/s", "w3 @ 20/s", "matches ", "edit ", "p99=", "highest rate", "RSS", "cpu        server "} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q:\n%s", want, report)
 		}

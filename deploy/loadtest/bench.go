@@ -150,28 +150,53 @@ func (b *Bench) setVersion(id string, v int) {
 
 // ServerRSS reads the server's resident memory from its own /metrics (process collector).
 func (c *Client) ServerRSS(ctx context.Context) (int64, int64, error) {
-	r, err := c.Do(ctx, "GET", "/metrics", "", nil)
+	m, err := c.serverMetrics(ctx, "process_resident_memory_bytes", "crossover_matching_index_actors")
 	if err != nil {
 		return 0, 0, err
 	}
-	var rss, actors int64 = -1, -1
+	rss, ok := m["process_resident_memory_bytes"]
+	if !ok {
+		return 0, 0, errors.New("the server's /metrics has no process_resident_memory_bytes")
+	}
+	actors, ok := m["crossover_matching_index_actors"]
+	if !ok {
+		actors = -1
+	}
+	return int64(rss), int64(actors), nil
+}
+
+// ServerCPU is the CPU time the server has used, from its /metrics (process collector).
+func (c *Client) ServerCPU(ctx context.Context) (time.Duration, error) {
+	m, err := c.serverMetrics(ctx, "process_cpu_seconds_total")
+	if err != nil {
+		return 0, err
+	}
+	v, ok := m["process_cpu_seconds_total"]
+	if !ok {
+		return 0, errors.New("the server's /metrics has no process_cpu_seconds_total")
+	}
+	return time.Duration(v * float64(time.Second)), nil
+}
+
+// serverMetrics reads the named unlabelled samples of the server's /metrics.
+func (c *Client) serverMetrics(ctx context.Context, names ...string) (map[string]float64, error) {
+	r, err := c.Do(ctx, "GET", "/metrics", "", nil)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
 	sc := bufio.NewScanner(strings.NewReader(string(r.Raw)))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		line := sc.Text()
-		if v, ok := strings.CutPrefix(line, "process_resident_memory_bytes "); ok {
-			f, _ := strconv.ParseFloat(v, 64)
-			rss = int64(f)
-		}
-		if v, ok := strings.CutPrefix(line, "crossover_matching_index_actors "); ok {
-			f, _ := strconv.ParseFloat(v, 64)
-			actors = int64(f)
+		for _, n := range names {
+			if v, ok := strings.CutPrefix(sc.Text(), n+" "); ok {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					out[n] = f
+				}
+			}
 		}
 	}
-	if rss < 0 {
-		return 0, 0, errors.New("the server's /metrics has no process_resident_memory_bytes")
-	}
-	return rss, actors, nil
+	return out, nil
 }
 
 // RunBench sets up, then runs the plain endpoint and the workload at each rate, and prints the
@@ -198,8 +223,18 @@ func RunBench(ctx context.Context, cfg BenchConfig, out io.Writer) error {
 	best := map[string]float64{}
 	p99s := map[string]map[float64]time.Duration{}
 	step := func(name string, rate float64, op Op) {
+		srv0, srvErr := b.C.ServerCPU(ctx)
+		gen0 := ownCPU()
 		rep := Run(ctx, Plan{Rate: rate, Duration: cfg.Duration, Max: cfg.Max}, op)
+		gen := ownCPU() - gen0
 		rep.Print(out, fmt.Sprintf("%s @ %.0f/s", name, rate))
+		if srv1, err := b.C.ServerCPU(ctx); err == nil && srvErr == nil && rep.Sent > 0 {
+			// Both share this machine's cores: what each request cost them, whatever the latency.
+			srv := srv1 - srv0
+			fmt.Fprintf(out, "  cpu        server %.3f ms/request, generator %.3f ms/request (%.2f + %.2f cores over %s)\n",
+				ms(srv)/float64(rep.Sent), ms(gen)/float64(rep.Sent), srv.Seconds()/rep.Elapsed.Seconds(),
+				gen.Seconds()/rep.Elapsed.Seconds(), rep.Elapsed.Round(time.Millisecond))
+		}
 		worst := time.Duration(0)
 		for _, s := range rep.Ops {
 			worst = max(worst, s.Percentile(0.99))
@@ -247,3 +282,5 @@ func RunBench(ctx context.Context, cfg BenchConfig, out io.Writer) error {
 
 // Pick returns a deterministic random generator for a run.
 func Pick(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
