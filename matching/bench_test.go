@@ -37,7 +37,7 @@ var benchIndex = sync.OnceValues(func() (*Index, []Query) {
 })
 
 // BenchmarkMatchAnyKind is the API's default query (GET /actors/:id/matches?limit=20): every
-// kind of partner, the exact top 80 (capped at 50) for exposure re-ranking, with reasons.
+// kind of partner, the exact top 4 × 20 = 80 for exposure re-ranking, with reasons.
 func BenchmarkMatchAnyKind(b *testing.B) {
 	ix, qs := benchIndex()
 	b.ReportAllocs()
