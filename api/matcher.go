@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,6 +56,17 @@ type actorCache struct {
 	mu      sync.Mutex
 	gen     uint64
 	entries map[string]cacheEntry
+	loading map[string]*cacheLoad // ids a request is reading from the database right now
+}
+
+// cacheLoad is one request's database read of actors missing from the cache. A request that
+// misses the same actors while it runs waits for it instead of reading them again: on a cold
+// cache (a new replica taking its share of traffic) the same profiles are asked for many times
+// at once, and every duplicate read queued on the pool behind the others.
+type cacheLoad struct {
+	gen    uint64 // the cache generation just before the read
+	done   chan struct{}
+	actors map[string]*models.Actor // the visible actors read; set before done closes, nil if the read failed
 }
 
 type cacheEntry struct {
@@ -100,6 +112,57 @@ func (c *actorCache) lookup(ids []string) (map[string]*models.Actor, []string) {
 	return found, missing
 }
 
+// claim sorts ids into the cached actors (found), the ids another request is reading now (waits,
+// by read), and the rest (missing), whose read mine the caller must run and hand to release (mine
+// is nil when nothing is missing). Only a read begun at the current generation is waited for: it
+// began after every invalidation seen so far, so it cannot return a profile older than a write
+// this request must see (its caller caught up with the change feed first); the ids of an older
+// read are read again.
+func (c *actorCache) claim(ids []string) (found map[string]*models.Actor, waits map[*cacheLoad][]string, mine *cacheLoad, missing []string) {
+	found = make(map[string]*models.Actor, len(ids))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		if e, ok := c.entries[id]; ok {
+			found[id] = e.a
+			continue
+		}
+		if l, ok := c.loading[id]; ok && l.gen == c.gen {
+			if waits == nil {
+				waits = map[*cacheLoad][]string{}
+			}
+			waits[l] = append(waits[l], id)
+			continue
+		}
+		if mine == nil {
+			mine = &cacheLoad{gen: c.gen, done: make(chan struct{})}
+			if c.loading == nil {
+				c.loading = map[string]*cacheLoad{}
+			}
+		}
+		c.loading[id] = mine
+		missing = append(missing, id)
+	}
+	return found, waits, mine, missing
+}
+
+// release ends read l of ids with what it read (nil: it failed): the cache keeps the actors unless
+// an invalidation came since, and the requests waiting for l get them.
+func (c *actorCache) release(l *cacheLoad, ids []string, read map[string]*models.Actor) {
+	if read != nil {
+		c.fill(l.gen, read)
+	}
+	c.mu.Lock()
+	for _, id := range ids {
+		if c.loading[id] == l { // a newer read may have taken the id over
+			delete(c.loading, id)
+		}
+	}
+	c.mu.Unlock()
+	l.actors = read
+	close(l.done)
+}
+
 // fill stores actors read at generation gen, unless an invalidation came since.
 func (c *actorCache) fill(gen uint64, actors map[string]*models.Actor) {
 	pub := make(map[string]json.RawMessage, len(actors))
@@ -139,20 +202,43 @@ func (c *actorCache) public(a *models.Actor) any {
 }
 
 // actorsIn is Store.ActorsIn through the cache. Call it after catchUp, so that every write
-// committed before the request has been invalidated.
+// committed before the request has been invalidated. Actors another request is reading at that
+// moment are waited for, not read twice.
 func (m *matcher) actorsIn(ctx context.Context, ids []string) (map[string]*models.Actor, error) {
-	found, missing := m.cache.lookup(ids)
-	if len(missing) == 0 {
-		return found, nil
+	found, waits, mine, missing := m.cache.claim(ids)
+	m.metrics.snapshots.WithLabelValues("cache").Add(float64(len(found)))
+	if mine != nil {
+		m.metrics.snapshots.WithLabelValues("read").Add(float64(len(missing)))
+		loaded, err := m.store.ActorsIn(ctx, missing)
+		m.cache.release(mine, missing, loaded) // loaded is nil on error: the waiters read for themselves
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(found, loaded)
 	}
-	gen := m.cache.generation()
-	loaded, err := m.store.ActorsIn(ctx, missing)
-	if err != nil {
-		return nil, err
-	}
-	m.cache.fill(gen, loaded)
-	for id, a := range loaded {
-		found[id] = a
+	for l, wids := range waits {
+		select {
+		case <-l.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		got := l.actors
+		if got == nil { // that read failed: try once more here
+			m.metrics.snapshots.WithLabelValues("read").Add(float64(len(wids)))
+			gen := m.cache.generation()
+			var err error
+			if got, err = m.store.ActorsIn(ctx, wids); err != nil {
+				return nil, err
+			}
+			m.cache.fill(gen, got)
+		} else {
+			m.metrics.snapshots.WithLabelValues("shared").Add(float64(len(wids)))
+		}
+		for _, id := range wids {
+			if a, ok := got[id]; ok {
+				found[id] = a
+			}
+		}
 	}
 	return found, nil
 }
@@ -174,6 +260,7 @@ const (
 type matcherMetrics struct {
 	size, buildSeconds, lag prometheus.Gauge
 	queries                 prometheus.Histogram
+	snapshots               *prometheus.CounterVec
 }
 
 func newMatcherMetrics(reg *prometheus.Registry) *matcherMetrics {
@@ -183,8 +270,11 @@ func newMatcherMetrics(reg *prometheus.Registry) *matcherMetrics {
 		lag:          prometheus.NewGauge(prometheus.GaugeOpts{Name: "crossover_matching_replication_lag_seconds", Help: "Time since the index last caught up with the database change feed."}),
 		queries: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "crossover_matching_query_seconds", Help: "Matching query latency (engine only).",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1}}),
+		snapshots: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "crossover_actor_snapshots_total",
+			Help: "Profiles the matches handler needed, by where they came from: cache, read (from the database) or shared (another request's read, waited for)."},
+			[]string{"source"}),
 	}
-	reg.MustRegister(m.size, m.buildSeconds, m.lag, m.queries)
+	reg.MustRegister(m.size, m.buildSeconds, m.lag, m.queries, m.snapshots)
 	return m
 }
 

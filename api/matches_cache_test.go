@@ -1,7 +1,14 @@
 package api
 
 import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/crossover-cci/crossover/models"
 )
@@ -113,4 +120,102 @@ func TestActorCacheFillAfterInvalidation(t *testing.T) {
 	if len(c.entries) > actorCacheSize {
 		t.Fatalf("%d entries, bound %d", len(c.entries), actorCacheSize)
 	}
+}
+
+// TestActorCacheSharedReads: a request that misses actors another request is reading waits for
+// that read instead of reading them again, unless an invalidation came after that read began.
+func TestActorCacheSharedReads(t *testing.T) {
+	var c actorCache
+	found, waits, first, missing := c.claim([]string{"a", "b"})
+	if len(found) != 0 || len(waits) != 0 || first == nil || !slices.Equal(missing, []string{"a", "b"}) {
+		t.Fatalf("cold claim: found %v, waits %v, missing %v", found, waits, missing)
+	}
+	// While the first read runs: b is waited for, c is read.
+	_, waits, second, missing := c.claim([]string{"b", "c"})
+	if !slices.Equal(waits[first], []string{"b"}) || len(waits) != 1 || second == nil || !slices.Equal(missing, []string{"c"}) {
+		t.Fatalf("second claim: waits %v, missing %v", waits, missing)
+	}
+	// A feed row arrives: the first read may predate the write, so a new request reads a itself.
+	c.invalidate("x")
+	_, waits, third, missing := c.claim([]string{"a"})
+	if len(waits) != 0 || third == nil || !slices.Equal(missing, []string{"a"}) {
+		t.Fatalf("claim after an invalidation waited for an older read: waits %v, missing %v", waits, missing)
+	}
+	// The first read ends: its waiters get what it read, the cache does not keep it (stale), and
+	// the third read still owns a.
+	c.release(first, []string{"a", "b"}, map[string]*models.Actor{"a": {ID: "a"}, "b": {ID: "b"}})
+	select {
+	case <-first.done:
+	default:
+		t.Fatal("release did not wake the waiters")
+	}
+	if first.actors["b"] == nil {
+		t.Fatal("the waiters do not get the first read's actors")
+	}
+	if found, _ := c.lookup([]string{"a", "b"}); len(found) != 0 {
+		t.Fatalf("a read begun before an invalidation was cached: %v", found)
+	}
+	if c.loading["a"] != third || c.loading["b"] != nil {
+		t.Fatalf("loading after the first release: %v", c.loading)
+	}
+	// A failed read hands nothing to its waiters, who read for themselves.
+	c.release(second, []string{"c"}, nil)
+	if second.actors != nil {
+		t.Fatal("a failed read handed actors on")
+	}
+	c.release(third, []string{"a"}, map[string]*models.Actor{"a": {ID: "a"}})
+	if found, _ := c.lookup([]string{"a"}); found["a"] == nil || len(c.loading) != 0 {
+		t.Fatalf("after the last release: cached %v, loading %v", found, c.loading)
+	}
+}
+
+// TestActorsInConcurrentMisses: many requests missing the same profiles at once (a cold replica)
+// read each profile from the database once; every request gets them all.
+func TestActorsInConcurrentMisses(t *testing.T) {
+	e := newEnv(t)
+	ana := e.register("Ana")
+	var ids []string
+	for range 6 {
+		ids = append(ids, e.createActor(ana.Access, museum()))
+	}
+	m := e.srv.matcher
+	// The feed rows of the new profiles invalidate the cache when the index takes them in: after
+	// that, a read that began earlier is (rightly) not shared. Take them in first.
+	if err := m.catchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	count := func(source string) float64 {
+		var v dto.Metric
+		_ = m.metrics.snapshots.WithLabelValues(source).(prometheus.Metric).Write(&v)
+		return v.GetCounter().GetValue()
+	}
+	for round := range 3 {
+		m.cache.clear()
+		read0 := count("read")
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		errs := make(chan error, 20)
+		for range 20 {
+			wg.Go(func() {
+				<-start
+				got, err := m.actorsIn(context.Background(), ids)
+				if err == nil && len(got) != len(ids) {
+					err = fmt.Errorf("%d of %d actors", len(got), len(ids))
+				}
+				errs <- err
+			})
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if reads := count("read") - read0; reads != float64(len(ids)) {
+			t.Fatalf("round %d: %v profiles read from the database for %d distinct ones", round, reads, len(ids))
+		}
+	}
+	t.Logf("over 3 rounds of 20 requests for 6 profiles: %v read, %v shared, %v from the cache", count("read"), count("shared"), count("cache"))
 }
