@@ -201,6 +201,19 @@ func (c *actorCache) public(a *models.Actor) any {
 	return toPublic(a)
 }
 
+// read runs a read that claim handed out and releases it however it ends: after an error or a
+// panic (which the Recover middleware turns into a 500) its waiters read for themselves instead of
+// waiting for a read that never finishes.
+func (m *matcher) read(ctx context.Context, l *cacheLoad, ids []string) (loaded map[string]*models.Actor, err error) {
+	defer func() {
+		if err != nil {
+			loaded = nil
+		}
+		m.cache.release(l, ids, loaded)
+	}()
+	return m.store.ActorsIn(ctx, ids)
+}
+
 // actorsIn is Store.ActorsIn through the cache. Call it after catchUp, so that every write
 // committed before the request has been invalidated. Actors another request is reading at that
 // moment are waited for, not read twice.
@@ -209,8 +222,7 @@ func (m *matcher) actorsIn(ctx context.Context, ids []string) (map[string]*model
 	m.metrics.snapshots.WithLabelValues("cache").Add(float64(len(found)))
 	if mine != nil {
 		m.metrics.snapshots.WithLabelValues("read").Add(float64(len(missing)))
-		loaded, err := m.store.ActorsIn(ctx, missing)
-		m.cache.release(mine, missing, loaded) // loaded is nil on error: the waiters read for themselves
+		loaded, err := m.read(ctx, mine, missing)
 		if err != nil {
 			return nil, err
 		}

@@ -218,4 +218,27 @@ func TestActorsInConcurrentMisses(t *testing.T) {
 		}
 	}
 	t.Logf("over 3 rounds of 20 requests for 6 profiles: %v read, %v shared, %v from the cache", count("read"), count("shared"), count("cache"))
+
+	// A read that fails still releases its claim: its waiters are woken and read for themselves,
+	// and the next request reads again instead of waiting for it.
+	m.cache.clear()
+	_, _, l, missing := m.cache.claim(ids)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got, err := m.read(cancelled, l, missing); err == nil || got != nil {
+		t.Fatalf("a read with a cancelled context: %v, %d actors", err, len(got))
+	}
+	select {
+	case <-l.done:
+	default:
+		t.Fatal("a failed read left its waiters waiting")
+	}
+	if _, waits, mine, _ := m.cache.claim(ids); len(waits) != 0 || mine == nil {
+		t.Fatalf("after a failed read the next request waits for it: %v", waits)
+	} else {
+		m.cache.release(mine, ids, nil)
+	}
+	if got, err := m.actorsIn(context.Background(), ids); err != nil || len(got) != len(ids) {
+		t.Fatalf("after a failed read: %v, %d of %d actors", err, len(got), len(ids))
+	}
 }
