@@ -24,7 +24,7 @@ const maxQueryText = 2048
 // values bound to it, so no e-mail, contact detail or password hash reaches a trace. A failed
 // statement sets the span's status and, on PostgreSQL, its SQLSTATE; the error text, which may
 // quote a value, is not recorded. Not found is not an error. Statements outside a traced request
-// (the background workers, the matching index's catch-up polls) get no span: they would start a
+// (the background workers, the matching index's background polls) get no span: they would start a
 // root trace every few seconds. Without a call to Trace (tracing off) no callback is registered
 // and statements cost nothing more.
 func (s *Store) Trace(tp trace.TracerProvider) error {
@@ -50,7 +50,7 @@ func (s *Store) Trace(tp trace.TracerProvider) error {
 	} {
 		if err := h.before.Register("crossover:trace_before_"+h.name, func(tx *gorm.DB) {
 			if !trace.SpanContextFromContext(tx.Statement.Context).IsValid() {
-				return // background work (workers, the index's catch-up): not part of a request's trace
+				return // background work (workers, the index's polls): not part of a request's trace
 			}
 			ctx, _ := tracer.Start(tx.Statement.Context, "db", trace.WithSpanKind(trace.SpanKindClient),
 				trace.WithAttributes(system))
