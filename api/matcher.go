@@ -96,22 +96,6 @@ func (c *actorCache) clear() {
 	c.entries = nil
 }
 
-// lookup returns the cached actors among ids and the ids missing.
-func (c *actorCache) lookup(ids []string) (map[string]*models.Actor, []string) {
-	found := make(map[string]*models.Actor, len(ids))
-	var missing []string
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, id := range ids {
-		if e, ok := c.entries[id]; ok {
-			found[id] = e.a
-		} else {
-			missing = append(missing, id)
-		}
-	}
-	return found, missing
-}
-
 // claim sorts ids into the cached actors (found), the ids another request is reading now (waits,
 // by read), and the rest (missing), whose read mine the caller must run and hand to release (mine
 // is nil when nothing is missing). Only a read begun at the current generation is waited for: it

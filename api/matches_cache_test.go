@@ -23,6 +23,22 @@ func matchNames(r resp) map[string]string {
 	return out
 }
 
+// lookup returns the cached actors among ids and the ids missing, without claiming a read.
+func (c *actorCache) lookup(ids []string) (map[string]*models.Actor, []string) {
+	found := make(map[string]*models.Actor, len(ids))
+	var missing []string
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		if e, ok := c.entries[id]; ok {
+			found[id] = e.a
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return found, missing
+}
+
 // TestMatchesActorCache: the matches handler serves profiles from the matcher's snapshot cache, yet
 // the next response after an edit shows it, and hiding or deleting a profile removes it at once,
 // as a result and as the querying actor.
