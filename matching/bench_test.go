@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -50,6 +51,25 @@ func BenchmarkMatchAnyKind(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// BenchmarkMatchAnyKindParallel is the same query from GOMAXPROCS goroutines at once: run with
+// -cpu 2, its ns/op is the engine's ceiling on two cores with nothing else running (1e9/ns_per_op
+// queries a second), the figure a W2 rate must leave room under for HTTP and the load generator.
+func BenchmarkMatchAnyKindParallel(b *testing.B) {
+	ix, qs := benchIndex()
+	b.ReportAllocs()
+	var next atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			q := qs[int(next.Add(1))%len(qs)]
+			q.Kind, q.Explain = 0, true
+			if _, err := ix.Match(q); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
 
 func BenchmarkMatchExact(b *testing.B) {
