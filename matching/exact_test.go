@@ -140,6 +140,31 @@ func TestTrimAfterPagedBuild(t *testing.T) {
 	if s := slack(paged); s != 0 {
 		t.Fatalf("%d words spare after Trim", s)
 	}
+	// Trim packs the lists end to end into shared chunks, each with no room to grow in place.
+	starts, adjacent, lists := map[uintptr]bool{}, 0, 0
+	for k := range paged.pairs {
+		for i := range paged.pairs[k] {
+			for _, l := range paged.pairs[k][i].lists {
+				if cap(l) != len(l) {
+					t.Fatalf("a packed list of %d words has capacity %d: appending would overwrite its neighbour", len(l), cap(l))
+				}
+				starts[uintptr(unsafe.Pointer(unsafe.SliceData(l)))] = true
+				lists++
+			}
+		}
+	}
+	for k := range paged.pairs {
+		for i := range paged.pairs[k] {
+			for _, l := range paged.pairs[k][i].lists {
+				if starts[uintptr(unsafe.Pointer(unsafe.SliceData(l)))+uintptr(4*len(l))] {
+					adjacent++
+				}
+			}
+		}
+	}
+	if adjacent < lists/2 {
+		t.Fatalf("only %d of %d lists are followed by another in memory: Trim did not pack them", adjacent, lists)
+	}
 	if &paged.slots[0] != slots {
 		t.Error("Trim copied the slot array of a build that reserved exactly")
 	}
@@ -159,6 +184,19 @@ func TestTrimAfterPagedBuild(t *testing.T) {
 	for i := range 50 { // lists trimmed to their length grow again on updates
 		a := actors[r.IntN(len(actors))]
 		a.Offers = append(a.Offers, Offer{Skill: actors[i].Offers[0].Skill, Level: 3})
+		paged.Upsert(a)
+		one.Upsert(a)
+	}
+	check()
+	// Removing shrinks packed lists where they are; adding back and changing needs grows them in
+	// that room or copies them out of their chunk. Neighbours must not notice.
+	for i := range 100 {
+		a := actors[r.IntN(len(actors))]
+		paged.Remove(a.ID)
+		one.Remove(a.ID)
+		if i%2 == 0 {
+			a.Needs = append(append([]Need(nil), a.Needs...), Need{Skill: actors[i].Offers[0].Skill, Must: i%4 == 0})
+		}
 		paged.Upsert(a)
 		one.Upsert(a)
 	}

@@ -1,11 +1,13 @@
 package matching
 
 import (
+	"cmp"
 	"math"
 	"runtime"
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // Limits on what one actor can declare; extra entries are ignored (the API validates well below).
@@ -257,17 +259,24 @@ func (ix *Index) Reserve(n int) {
 
 // Trim gives back the spare capacity that building in several UpsertMany calls leaves in the
 // lists (append growth keeps up to twice what a list holds): call it once after a paged build.
-// It copies each list with slack into one of its exact size, so it needs little more memory than
-// the largest list while it runs; results do not change.
+// Results do not change.
+//
+// The pair lists are copied, in the order of their addresses, into chunks of packChunk words,
+// each list ending where its capacity ends. Clipping them one by one instead (as before the fifth
+// session) left the heap's small-object spans a patchwork of live lists and the dead copies that
+// growing had left behind: at 1M actors 130 MB of holes that Go's memory limit counts as used, so
+// a replica under GOMEMLIMIT collected garbage without pause. Copied in address order, the old
+// spans empty one after another and the collector can hand them to the chunks, so Trim needs
+// little memory beyond the lists while it runs (under a memory limit; without one the heap may
+// grow by the lists' size until the next collection). A packed list that later grows is copied
+// out of its chunk by append, as any full slice is; the chunk goes when its last list does.
 func (ix *Index) Trim() {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.packPairs()
 	for k := range ix.pairs {
 		for i := range ix.pairs[k] {
 			cl := &ix.pairs[k][i]
-			for j := range cl.lists {
-				cl.lists[j] = clip(cl.lists[j])
-			}
 			cl.needs, cl.lists = clip(cl.needs), clip(cl.lists)
 		}
 		for n := range ix.needPost[k] {
@@ -277,6 +286,43 @@ func (ix *Index) Trim() {
 	}
 	ix.slots = clip(ix.slots)
 	ix.ids.trim()
+}
+
+// packChunk is the size of Trim's chunks in words (1 MB): a large object for Go's allocator, so
+// chunks leave no holes among small objects. Lists over an eighth of it are clipped on their own.
+const packChunk = 1 << 18
+
+func (ix *Index) packPairs() {
+	var refs []*[]uint32
+	for k := range ix.pairs {
+		for i := range ix.pairs[k] {
+			cl := &ix.pairs[k][i]
+			for j := range cl.lists {
+				if l := cl.lists[j]; len(l) > packChunk/8 {
+					cl.lists[j] = clip(l)
+				} else if len(l) > 0 {
+					refs = append(refs, &cl.lists[j])
+				}
+			}
+		}
+	}
+	addr := func(r *[]uint32) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(*r))) }
+	slices.SortFunc(refs, func(a, b *[]uint32) int { return cmp.Compare(addr(a), addr(b)) })
+	left := 0 // words still to pack: the last chunk is no larger than they need
+	for _, r := range refs {
+		left += len(*r)
+	}
+	var chunk []uint32
+	for _, r := range refs {
+		l := *r
+		if len(l) > cap(chunk)-len(chunk) {
+			chunk = make([]uint32, 0, min(packChunk, left))
+		}
+		left -= len(l)
+		off := len(chunk)
+		chunk = append(chunk, l...)
+		*r = chunk[off:len(chunk):len(chunk)]
+	}
 }
 
 // getScratch waits for a query slot and returns working memory for it; putScratch gives both back.
