@@ -367,7 +367,7 @@ func (m *matcher) rebuild(ctx context.Context) error {
 		ix.UpsertMany(batch)
 		after = page[len(page)-1].ID
 	}
-	ix.Trim() // the pages left lists with spare room and the heap full of their old copies: packed now
+	ix.Trim() // packs the lists the pages left with spare room and their old copies with holes
 	pairs, err := m.store.ExcludedPairs(ctx)
 	if err != nil {
 		return err

@@ -141,29 +141,28 @@ func TestTrimAfterPagedBuild(t *testing.T) {
 		t.Fatalf("%d words spare after Trim", s)
 	}
 	// Trim packs the lists end to end into shared chunks, each with no room to grow in place.
-	starts, adjacent, lists := map[uintptr]bool{}, 0, 0
+	addr := func(l []uint32) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(l))) }
+	var lists [][]uint32
+	starts := map[uintptr]bool{}
 	for k := range paged.pairs {
 		for i := range paged.pairs[k] {
 			for _, l := range paged.pairs[k][i].lists {
 				if cap(l) != len(l) {
 					t.Fatalf("a packed list of %d words has capacity %d: appending would overwrite its neighbour", len(l), cap(l))
 				}
-				starts[uintptr(unsafe.Pointer(unsafe.SliceData(l)))] = true
-				lists++
+				lists = append(lists, l)
+				starts[addr(l)] = true
 			}
 		}
 	}
-	for k := range paged.pairs {
-		for i := range paged.pairs[k] {
-			for _, l := range paged.pairs[k][i].lists {
-				if starts[uintptr(unsafe.Pointer(unsafe.SliceData(l)))+uintptr(4*len(l))] {
-					adjacent++
-				}
-			}
+	adjacent := 0
+	for _, l := range lists {
+		if starts[addr(l)+uintptr(4*len(l))] {
+			adjacent++
 		}
 	}
-	if adjacent < lists/2 {
-		t.Fatalf("only %d of %d lists are followed by another in memory: Trim did not pack them", adjacent, lists)
+	if adjacent < len(lists)/2 {
+		t.Fatalf("only %d of %d lists are followed by another in memory: Trim did not pack them", adjacent, len(lists))
 	}
 	if &paged.slots[0] != slots {
 		t.Error("Trim copied the slot array of a build that reserved exactly")

@@ -294,6 +294,7 @@ const packChunk = 1 << 18
 
 func (ix *Index) packPairs() {
 	var refs []*[]uint32
+	left := 0 // words still to pack: the last chunk is no larger than they need
 	for k := range ix.pairs {
 		for i := range ix.pairs[k] {
 			cl := &ix.pairs[k][i]
@@ -302,16 +303,13 @@ func (ix *Index) packPairs() {
 					cl.lists[j] = clip(l)
 				} else if len(l) > 0 {
 					refs = append(refs, &cl.lists[j])
+					left += len(l)
 				}
 			}
 		}
 	}
 	addr := func(r *[]uint32) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(*r))) }
 	slices.SortFunc(refs, func(a, b *[]uint32) int { return cmp.Compare(addr(a), addr(b)) })
-	left := 0 // words still to pack: the last chunk is no larger than they need
-	for _, r := range refs {
-		left += len(*r)
-	}
 	var chunk []uint32
 	for _, r := range refs {
 		l := *r
