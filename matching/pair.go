@@ -38,3 +38,20 @@ func (ix *Index) Excluded(a, b string) bool {
 	defer ix.mu.RUnlock()
 	return ix.isExcluded(a, b)
 }
+
+// ExplainPair is b's result for a, with reasons in both directions, as a ranked list would show it
+// but whatever the rules say (a request already received, a partner at capacity): the person
+// answering a request sees why the two profiles fit, or do not. ok is false when either actor is
+// not indexed.
+func (ix *Index) ExplainPair(a, b string) (Result, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	ia, okA := ix.ids.slot(a)
+	ib, okB := ix.ids.slot(b)
+	if !okA || !okB {
+		return Result{}, false
+	}
+	sa, sb := &ix.slots[ia], &ix.slots[ib]
+	s, f, bk := ix.score(sa, sb)
+	return Result{ActorID: b, Score: s, Forward: f, Backward: bk, Reasons: ix.explain(sa, sb)}, true
+}
