@@ -44,10 +44,9 @@ func (s *Server) intermediaryMatches(c echo.Context, a *models.Actor, q matching
 	if err != nil {
 		return err
 	}
-	now := s.now()
 	var items []matchView
 	for _, b := range brokers {
-		if b.ID == a.ID || !b.Available || b.Stale(now) || ix.Excluded(a.ID, b.ID) {
+		if b.ID == a.ID || !ix.Suggestible(b.ID) || ix.Excluded(a.ID, b.ID) {
 			continue
 		}
 		if a.OwnerID != nil && b.OwnerID != nil && *a.OwnerID == *b.OwnerID && !a.Managed && !b.Managed {
@@ -139,7 +138,7 @@ func (s *Server) intermediaryMatches(c echo.Context, a *models.Actor, q matching
 	if items == nil {
 		items = []matchView{}
 	}
-	return writeMatchItems(c, items)
+	return writeMatchItems(c, items, nil)
 }
 
 // brokerCandidates gathers the intermediaries worth scoring without reading them all: the engine's
@@ -278,6 +277,9 @@ func (s *Server) brokerageOpportunities(c echo.Context) error {
 		res, err := ix.MatchExact(matching.Query{ActorID: x, Limit: matchesPerActor, Explain: true, Now: s.now()})
 		if err != nil {
 			continue // not in the index (unavailable since, or hidden)
+		}
+		if !ix.Suggestible(x) {
+			continue // nobody could answer for it now: a brokered introduction needs both sides
 		}
 		for _, r := range res {
 			if focus[r.ActorID] == nil || r.ActorID == broker.ID {

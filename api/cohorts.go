@@ -174,6 +174,10 @@ func pairRule(ix *matching.Index, a, b *models.Actor) string {
 		return a.Name + " is not available for new collaborations"
 	case !b.Available:
 		return b.Name + " is not available for new collaborations"
+	case !a.Requestable():
+		return a.Name + " has not been claimed by anyone, so nobody could answer"
+	case !b.Requestable():
+		return b.Name + " has not been claimed by anyone, so nobody could answer"
 	case ix.Excluded(a.ID, b.ID):
 		return "these two are excluded from matching (not interested, met before, or an introduction in progress)"
 	case a.OwnerID != nil && b.OwnerID != nil && *a.OwnerID == *b.OwnerID && !a.Managed && !b.Managed:

@@ -292,7 +292,7 @@ func (s *Server) consortium(c echo.Context) error {
 		actors[id] = chosen[id]
 	}
 	for _, a := range pool {
-		if actors[a.ID] == nil {
+		if actors[a.ID] == nil && a.Requestable() { // a suggested partner must be someone who can answer
 			actors[a.ID] = a
 			q.Pool = append(q.Pool, toApplicant(a))
 		}

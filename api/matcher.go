@@ -536,7 +536,7 @@ func (m *matcher) toEngine(a models.MatchActor) matching.Actor {
 	kind, _ := matching.ParseKind(a.Kind)
 	out := matching.Actor{ID: a.ID, Managed: a.Managed, Kind: kind, Languages: a.Languages, Sectors: a.Sectors,
 		Modes: a.Modes, Country: a.Country, Region: a.Region, Remote: a.Remote, Available: a.Available,
-		Paused: a.OwnerPaused, Stale: a.Stale(m.now()), Capacity: a.Capacity, ActiveIntroductions: a.ActiveIntroductions,
+		Paused: a.OwnerPaused, Stale: a.Stale(m.now()), Unclaimed: !a.Requestable(), Capacity: a.Capacity, ActiveIntroductions: a.ActiveIntroductions,
 		Responsiveness: a.Responsiveness, CreatedAt: a.CreatedAt}
 	if a.OwnerID != nil {
 		out.OwnerID = *a.OwnerID

@@ -118,6 +118,13 @@ func (s *Server) matches(c echo.Context) error {
 	if e := c.QueryParam("explain"); e != "" && e != "true" && e != "false" {
 		return models.Invalid("explain", "must be true or false")
 	}
+	if q.Modes, err = queryModes(c); err != nil {
+		return err
+	}
+	widen, err := queryWiden(c)
+	if err != nil {
+		return err
+	}
 	ix := s.matcher.index()
 	if ix == nil {
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "index_loading", Message: "The matching index is still loading: try again in a moment."}
@@ -146,13 +153,30 @@ func (s *Server) matches(c echo.Context) error {
 	if err != nil {
 		return models.ErrNotFound // the actor left the index (deleted or hidden) since it was read
 	}
+	items, err := s.matchViews(ctx, a, results)
+	if err != nil {
+		return err
+	}
+	if widen == widenNever || (widen == widenAuto && len(results) >= matching.FewResults) {
+		return writeMatchItems(c, items, nil)
+	}
+	more, err := s.widenMatches(c, a, q, ix, len(results))
+	if err != nil {
+		return err
+	}
+	return writeMatchItems(c, items, more)
+}
+
+// matchViews turns ranked results into views of the partners, read through the actor cache;
+// partners gone since the ranking are left out.
+func (s *Server) matchViews(ctx context.Context, a *models.Actor, results []matching.Result) ([]matchView, error) {
 	ids := make([]string, len(results))
 	for i, r := range results {
 		ids[i] = r.ActorID
 	}
 	found, err := s.matcher.actorsIn(ctx, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	items := make([]matchView, 0, len(results))
 	for _, r := range results {
@@ -168,14 +192,15 @@ func (s *Server) matches(c echo.Context) error {
 		}
 		items = append(items, v)
 	}
-	return writeMatchItems(c, items)
+	return items, nil
 }
 
 // writeMatchItems answers {"items":[…]} in one write with a Content-Length. The actor snapshot
 // cache's JSON of each actor is copied as it is: encoding/json would check and compact every
 // json.RawMessage again (a tenth of a W2 request's CPU), and an answer of some 40 KB streamed
 // through net/http's 4 KB buffer goes out chunked, a system call per chunk.
-func writeMatchItems(c echo.Context, items []matchView) error {
+// more, when not nil, adds the one-sided partners and the advice of a short list.
+func writeMatchItems(c echo.Context, items []matchView, more *widened) error {
 	body := bodyPool.Get().(*bytes.Buffer)
 	defer func() {
 		if body.Cap() <= 1<<20 {
@@ -184,7 +209,37 @@ func writeMatchItems(c echo.Context, items []matchView) error {
 		}
 	}()
 	enc := json.NewEncoder(body)
-	body.WriteString(`{"items":[`)
+	body.WriteString(`{"items":`)
+	if err := appendMatchItems(body, enc, items); err != nil {
+		return err
+	}
+	if more != nil {
+		body.WriteString(`,"one_sided":`)
+		if err := appendMatchItems(body, enc, more.OneSided); err != nil {
+			return err
+		}
+		body.WriteString(`,"advice":`)
+		if err := enc.Encode(more.Advice); err != nil {
+			return err
+		}
+		body.Truncate(body.Len() - 1)
+	}
+	body.WriteString("}\n")
+	out := body.Bytes()
+	if c.QueryParams().Has("pretty") { // as echo's c.JSON does
+		var indented bytes.Buffer
+		if err := json.Indent(&indented, out, "", "  "); err != nil {
+			return err
+		}
+		out = indented.Bytes()
+	}
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(out)))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, out)
+}
+
+// appendMatchItems writes the JSON array of items.
+func appendMatchItems(body *bytes.Buffer, enc *json.Encoder, items []matchView) error {
+	body.WriteByte('[')
 	for i := range items {
 		if i > 0 {
 			body.WriteByte(',')
@@ -205,17 +260,8 @@ func writeMatchItems(c echo.Context, items []matchView) error {
 		body.Bytes()[at] = ','
 		body.Truncate(body.Len() - 1)
 	}
-	body.WriteString("]}\n")
-	out := body.Bytes()
-	if c.QueryParams().Has("pretty") { // as echo's c.JSON does
-		var indented bytes.Buffer
-		if err := json.Indent(&indented, out, "", "  "); err != nil {
-			return err
-		}
-		out = indented.Bytes()
-	}
-	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(out)))
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, out)
+	body.WriteByte(']')
+	return nil
 }
 
 var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -57,7 +57,7 @@ func TestWriteMatchItemsSameBytes(t *testing.T) {
 	}{{"two items", items, want.String()}, {"none", []matchView{}, "{\"items\":[]}\n"}} {
 		rec := httptest.NewRecorder()
 		c := e.NewContext(httptest.NewRequest(http.MethodGet, "/x", nil), rec)
-		if err := writeMatchItems(c, tc.items); err != nil {
+		if err := writeMatchItems(c, tc.items, nil); err != nil {
 			t.Fatal(err)
 		}
 		if got := rec.Body.String(); got != tc.want {
@@ -73,7 +73,7 @@ func TestWriteMatchItemsSameBytes(t *testing.T) {
 
 	rec := httptest.NewRecorder()
 	c := e.NewContext(httptest.NewRequest(http.MethodGet, "/x?pretty", nil), rec)
-	if err := writeMatchItems(c, items); err != nil {
+	if err := writeMatchItems(c, items, nil); err != nil {
 		t.Fatal(err)
 	}
 	var got, exp any

@@ -55,3 +55,12 @@ func (ix *Index) ExplainPair(a, b string) (Result, bool) {
 	s, f, bk := ix.score(sa, sb)
 	return Result{ActorID: b, Score: s, Forward: f, Backward: bk, Reasons: ix.explain(sa, sb)}, true
 }
+
+// Suggestible reports whether the actor may appear in anyone's results now: indexed, available,
+// claimed, not paused, not stale, not at capacity.
+func (ix *Index) Suggestible(id string) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	s, ok := ix.ids.slot(id)
+	return ok && ix.slots[s].is(flagAlive) && ix.slots[s].is(flagCandidate)
+}

@@ -156,7 +156,8 @@ type filter struct {
 	sector   uint32
 	bySector bool
 	remote   *bool
-	none     bool // a filter names a value no actor has
+	modes    []uint32 // interned modes, any of which the partner must have; nil keeps all
+	none     bool     // a filter names a value no actor has
 }
 
 func (ix *Index) filterOf(q *Query) filter {
@@ -177,6 +178,14 @@ func (ix *Index) filterOf(q *Query) filter {
 		f.sector, f.bySector, f.none = s, true, f.none || !ok
 	}
 	f.remote = q.Remote
+	for _, m := range q.Modes {
+		if id, ok := ix.modes[m]; ok {
+			f.modes = append(f.modes, id)
+		}
+	}
+	if len(q.Modes) > 0 && len(f.modes) == 0 {
+		f.none = true // no actor is open to any of these modes
+	}
 	return f
 }
 
@@ -192,6 +201,9 @@ func (f *filter) passes(a, b *slot) bool {
 		return false
 	}
 	if f.remote != nil && b.is(flagRemote) != *f.remote {
+		return false
+	}
+	if f.modes != nil && !slices.ContainsFunc(f.modes, func(m uint32) bool { return hasID(b.modes, b.modeIDs(), m) }) {
 		return false
 	}
 	return true

@@ -85,6 +85,9 @@ type Actor struct {
 	Available bool
 	Paused    bool
 	Stale     bool
+	// Unclaimed marks a profile nobody answers for (a directory entry without an owner): a
+	// request to it could never be answered, so it is never suggested.
+	Unclaimed bool
 
 	Capacity            int
 	ActiveIntroductions int
@@ -99,7 +102,7 @@ type Actor struct {
 
 // candidate reports whether the actor may appear in anyone's results.
 func (a *Actor) candidate() bool {
-	if !a.Available || a.Paused || a.Stale {
+	if !a.Available || a.Paused || a.Stale || a.Unclaimed {
 		return false
 	}
 	return a.Capacity <= 0 || a.ActiveIntroductions < a.Capacity
@@ -114,6 +117,8 @@ type Query struct {
 	Country string
 	Sector  string
 	Remote  *bool
+	// Modes keeps partners open to at least one of these collaboration modes; empty keeps all.
+	Modes []string
 	// Explain fills Result.Reasons.
 	Explain bool
 	// Now is the clock for exposure control and the cold-start boost; zero means time.Now().

@@ -86,6 +86,11 @@ func (a *Actor) ContactDetails() Contact {
 // Stale reports whether the profile has not been renewed for StaleAfter.
 func (a *Actor) Stale(now time.Time) bool { return now.Sub(a.RenewedAt) > StaleAfter }
 
+// Requestable reports whether somebody can answer an introduction request to the actor: it has an
+// owner (a member, or an intermediary who manages it). An unclaimed directory entry has none.
+// Synthetic actors, generated for load tests only, stand in for members.
+func (a *Actor) Requestable() bool { return a.OwnerID != nil || a.Source == "synthetic" }
+
 // OwnedBy reports whether userID owns the actor.
 func (a *Actor) OwnedBy(userID string) bool { return a.OwnerID != nil && *a.OwnerID == userID }
 
@@ -753,9 +758,10 @@ func (s *Store) ConnectedWith(ctx context.Context, userID, actorID string) (bool
 }
 
 // ImportActor validates and stores a complete actor made by seeds, imports or the directory (its
-// OwnerID, Source and Claimed are kept as given).
+// OwnerID and Source are kept as given; Claimed follows OwnerID).
 func (s *Store) ImportActor(ctx context.Context, a *Actor, codes CodeChecker) error {
 	now := time.Now().UTC()
+	a.Claimed = a.OwnerID != nil
 	if a.ID == "" {
 		a.ID = newID()
 	}

@@ -164,3 +164,29 @@ func (s *Store) DecideClaim(ctx context.Context, claimID, adminID string, approv
 	}
 	return &out, nil
 }
+
+// AdoptActor gives an actor of the source with that name, still without an owner, to ownerID
+// (claimed). Seeds use it so that every demo profile has somebody who can answer a request.
+func (s *Store) AdoptActor(ctx context.Context, source, name, ownerID string) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		var ids []string
+		if err := s.conn(ctx).Model(&Actor{}).Where("source = ? AND name = ? AND owner_id IS NULL", source, name).
+			Pluck("id", &ids).Error; err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := s.conn(ctx).Model(&Actor{}).Where("id = ?", id).
+				Updates(map[string]any{"owner_id": ownerID, "claimed": true, "version": gorm.Expr("version + 1")}).Error; err != nil {
+				return err
+			}
+			if err := s.recordChange(ctx, id, ChangeUpsert, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		s.committed()
+	}
+	return err
+}

@@ -4,6 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/crossover-cci/crossover/models"
 )
@@ -50,15 +56,15 @@ func langs(l ...string) []string             { return l }
 var demoActors = []demoActor{
 	{"museum@demo.crossover.eu", "cci", "Rijksmuseum Twenthe Lab", "public_institution", "NL", "Overijssel", langs("nl", "en"), []string{"museums", "heritage"},
 		[]models.Offer{o("curation", 4), o("collection-management", 4), o("provenance-research", 3), o("exhibition-design", 3)},
-		[]models.Need{must("computer-vision"), must("image-classification"), nice("metadata-cataloguing"), nice("data-visualisation")},
+		[]models.Need{must("computer-vision"), must("image-classification"), nice("metadata-cataloguing"), nice("data-visualisation"), nice("game-design")},
 		[]string{"co-creation", "research"}, true, "A regional art museum digitising 40,000 works. We want to tag and link our collection images automatically and open them to the public.", "lab@twenthe.example"},
 	{"startup@demo.crossover.eu", "ai", "Pixelsense AI", "startup", "BE", "Flanders", langs("en", "nl", "fr"), []string{"museums", "visual-arts"},
 		[]models.Offer{o("computer-vision", 4), o("image-classification", 4), o("object-detection", 3), o("visual-similarity-search", 3)},
-		[]models.Need{must("heritage-conservation"), must("curation"), nice("metadata-cataloguing")},
+		[]models.Need{must("heritage-conservation"), must("curation"), nice("metadata-cataloguing"), nice("3d-reconstruction")},
 		[]string{"co-creation", "commission", "research"}, true, "Ghent start-up building visual search for image archives. We need heritage experts to tell us what a good match means to curators.", "hello@pixelsense.example"},
 	{"musician@demo.crossover.eu", "cci", "Lena Vogt Studio", "freelancer", "DE", "Berlin", langs("de", "en"), []string{"music"},
 		[]models.Offer{o("music-production", 4), o("sound-design", 3), o("electronic-music-production", 4)},
-		[]models.Need{must("music-generation"), nice("audio-source-separation"), nice("ai-licensing-ip-literacy")},
+		[]models.Need{must("music-generation"), nice("audio-source-separation"), nice("ai-licensing-ip-literacy"), nice("festival-management")},
 		[]string{"co-creation", "workshop"}, true, "Producer and sound artist exploring AI instruments for live performance, looking for a research partner.", "lena@vogt.example"},
 	{"broker@demo.crossover.eu", "intermediary", "Creative Hub Eindhoven", "network", "NL", "Noord-Brabant", langs("nl", "en"), []string{"design", "music", "games"},
 		[]models.Offer{o("co-creation-facilitation", 4), o("eu-funding-applications", 3), o("project-management", 3)},
@@ -94,7 +100,7 @@ var demoActors = []demoActor{
 		[]string{"co-creation"}, true, "Interactive AI systems for live shows and installations.", "ciao@nodo.example"},
 	{"", "cci", "Pixel Forge Games", "sme", "PL", "Mazowieckie", langs("pl", "en"), []string{"games"},
 		[]models.Offer{o("game-design", 4), o("level-design", 3), o("narrative-design", 3)},
-		[]models.Need{must("game-ai-programming"), nice("text-generation")},
+		[]models.Need{must("game-ai-programming"), nice("text-generation"), nice("curation")},
 		[]string{"commission", "co-creation"}, true, "Indie studio exploring AI-driven non-player characters with believable dialogue.", "studio@pixelforge.example"},
 	{"", "ai", "Dialogic Minds", "startup", "PL", "Małopolskie", langs("pl", "en"), []string{"games"},
 		[]models.Offer{o("game-ai-programming", 4), o("text-generation", 4), o("llm-applications", 3)},
@@ -122,48 +128,51 @@ var demoActors = []demoActor{
 		[]string{"research"}, false, "Conserving wooden architecture; we scan buildings and need AI to reconstruct damaged parts.", "trust@baltic.example"},
 	{"", "ai", "Meshmind", "startup", "FI", "Uusimaa", langs("fi", "en"), []string{"architecture", "heritage"},
 		[]models.Offer{o("3d-reconstruction", 4), o("computer-vision", 3)},
-		[]models.Need{must("built-heritage-conservation"), nice("architectural-design")},
+		[]models.Need{must("built-heritage-conservation"), nice("architectural-design"), nice("visual-similarity-search")},
 		[]string{"research", "co-creation"}, true, "Neural 3D reconstruction from photos and scans.", "info@meshmind.example"},
 	{"", "intermediary", "Lorentz Matchmakers (demo)", "network", "NL", "Zuid-Holland", langs("nl", "en"), []string{"heritage", "museums"},
 		[]models.Offer{o("co-creation-facilitation", 4), o("grant-writing", 3)},
 		nil, []string{"workshop", "research"}, false, "Demo intermediary that runs interdisciplinary workshops for heritage and AI researchers.", "demo@lorentz.example"},
 }
 
-// ApplyDemo adds the demo logins and actors. It is idempotent: accounts and actors that exist are kept.
+// ApplyDemo adds the demo logins and actors. Every demo actor has an owner who can sign in and
+// answer requests: the five DemoLogins own theirs, and each other demo profile has a login of its
+// own, DemoEmail(name) with DemoPassword, so that every suggestion in the demo can be requested
+// and answered. It is idempotent: accounts and actors that exist are kept, and a demo actor left
+// without an owner by an earlier version is given its login.
 func ApplyDemo(ctx context.Context, store *models.Store) error {
 	owners := map[string]string{}
 	for _, l := range DemoLogins {
-		u, err := store.UserByEmail(ctx, l.Email)
-		if errors.Is(err, models.ErrNotFound) {
-			accept := true
-			u, err = store.Register(ctx, models.Registration{Email: l.Email, Password: l.Password, DisplayName: displayName(l), AcceptTerms: &accept, IP: "seed"})
-		}
+		id, err := demoUser(ctx, store, l.Email, displayName(l), l.Role)
 		if err != nil {
-			return fmt.Errorf("demo login %s: %w", l.Email, err)
+			return err
 		}
-		if u.Role != l.Role {
-			if _, err := store.SetRole(ctx, nil, u.ID, l.Role, "seed"); err != nil {
-				return err
-			}
-		}
-		owners[l.Email] = u.ID
+		owners[l.Email] = id
 	}
 	existing, err := store.ActorNamesBySource(ctx, "demo")
 	if err != nil {
 		return err
 	}
 	for _, d := range append(demoActors[:len(demoActors):len(demoActors)], moreDemoActors...) {
+		login := d.login
+		if login == "" {
+			login = DemoEmail(d.name)
+			id, err := demoUser(ctx, store, login, d.name, models.RoleMember)
+			if err != nil {
+				return err
+			}
+			owners[login] = id
+		}
+		owner := owners[login]
 		if existing[d.name] {
+			if err := store.AdoptActor(ctx, "demo", d.name, owner); err != nil {
+				return fmt.Errorf("demo actor %s: %w", d.name, err)
+			}
 			continue
 		}
-		var owner *string
-		if d.login != "" {
-			id := owners[d.login]
-			owner = &id
-		}
 		a := &models.Actor{Kind: d.kind, Name: d.name, OrgType: d.orgType, Country: d.country, Region: d.region,
-			Remote: d.remote, Available: true, Capacity: 5, Bio: d.bio, ContactEmail: d.email, Source: "demo", Claimed: true,
-			OwnerID: owner, Languages: d.langs, Sectors: d.sectors, Offers: d.offers, Needs: d.needs, Modes: d.modes}
+			Remote: d.remote, Available: true, Capacity: 5, Bio: d.bio, ContactEmail: d.email, Source: "demo",
+			OwnerID: &owner, Languages: d.langs, Sectors: d.sectors, Offers: d.offers, Needs: d.needs, Modes: d.modes}
 		if a.Needs == nil {
 			a.Needs = []models.Need{}
 		}
@@ -172,6 +181,33 @@ func ApplyDemo(ctx context.Context, store *models.Store) error {
 		}
 	}
 	return nil
+}
+
+// demoUser returns the id of the demo account with that e-mail, creating it (and giving it the
+// role) when needed.
+func demoUser(ctx context.Context, store *models.Store, email, name, role string) (string, error) {
+	u, err := store.UserByEmail(ctx, email)
+	if errors.Is(err, models.ErrNotFound) {
+		accept := true
+		u, err = store.Register(ctx, models.Registration{Email: email, Password: DemoPassword, DisplayName: name, AcceptTerms: &accept, IP: "seed"})
+	}
+	if err != nil {
+		return "", fmt.Errorf("demo login %s: %w", email, err)
+	}
+	if u.Role != role {
+		if _, err := store.SetRole(ctx, nil, u.ID, role, "seed"); err != nil {
+			return "", err
+		}
+	}
+	return u.ID, nil
+}
+
+// DemoEmail is the login of a demo profile that none of the DemoLogins owns: its name in lower
+// case ASCII, words joined by dots, at demo.crossover.eu ("Sonarai Labs" → sonarai.labs@demo.crossover.eu).
+func DemoEmail(name string) string {
+	folded, _, _ := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn))), strings.ToLower(name))
+	words := strings.FieldsFunc(folded, func(r rune) bool { return (r < 'a' || r > 'z') && (r < '0' || r > '9') })
+	return strings.Join(words, ".") + "@demo.crossover.eu"
 }
 
 func displayName(l DemoLogin) string {

@@ -9,7 +9,7 @@ var moreDemoActors = []demoActor{
 	// Music and sound.
 	{"", "cci", "Klangwerk Kollektiv", "ngo", "DE", "Leipzig", langs("de", "en"), []string{"music", "festivals"},
 		[]models.Offer{o("electronic-music-production", 4), o("live-sound-engineering", 3), o("festival-management", 3)},
-		[]models.Need{must("music-generation"), nice("audience-analytics")},
+		[]models.Need{must("music-generation"), nice("audience-analytics"), nice("sound-design")},
 		[]string{"co-creation", "workshop"}, true, "Artist collective running an electronic music festival; we want a generative system that plays with our line-up, not instead of it.", "kollektiv@klangwerk.example"},
 	{"", "ai", "Tonal Analytics", "startup", "DK", "København", langs("da", "en"), []string{"music"},
 		[]models.Offer{o("music-information-retrieval", 4), o("recommender-systems", 3), o("audio-fingerprinting", 3)},
