@@ -160,3 +160,19 @@ func TestEngineBenchSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkWiden is the extra pass a short list costs (one-sided partners and advice): the UI's
+// counterpart query, with reasons, over every candidate of that kind.
+func BenchmarkWiden(b *testing.B) {
+	ix, qs := benchIndex()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		q := qs[i%len(qs)]
+		q.Explain = true
+		if _, _, err := ix.Widen(q); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

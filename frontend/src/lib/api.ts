@@ -2,7 +2,7 @@
 // Every failure becomes an ApiError (the server answered) or a NetworkError (it did not),
 // so screens never see raw JSON and can keep the user's input on a network failure.
 import type {
-  Actor, ActorInput, AuthResponse, BrokerFigures, Claim, Consortium, ErrorBody, Feedback, FundingMatch, Instrument, Introduction, Match,
+  Actor, ActorInput, AuthResponse, BrokerFigures, Claim, Consortium, ErrorBody, Feedback, FundingMatch, Instrument, Introduction, MatchPage,
   Notification, Overview, Page, SavedQuery, SavedSearch, Sector, Skill, SkillStatsFilter, SkillStatsRow, StatsTable, TokenPair, TrendRow, User,
 } from './types';
 
@@ -201,7 +201,10 @@ export class Api {
   deleteActor(id: string) { return this.request<void>('DELETE', `/api/v1/actors/${encodeURIComponent(id)}`); }
 
   // Matching and funding
-  matches(id: string, kind?: string, limit = 20) { return this.request<Page<Match>>('GET', `/api/v1/actors/${encodeURIComponent(id)}/matches${qs({ kind, limit })}`); }
+  /** Reciprocal partners in items; a short list also brings one_sided partners and advice (docs/API.md, "Matches"). */
+  matches(id: string, kind?: string, limit = 20, collaboration_modes?: string) {
+    return this.request<MatchPage>('GET', `/api/v1/actors/${encodeURIComponent(id)}/matches${qs({ kind, limit, collaboration_modes })}`);
+  }
   actorFunding(id: string, limit = 20) { return this.request<Page<FundingMatch>>('GET', `/api/v1/actors/${encodeURIComponent(id)}/funding${qs({ limit })}`); }
   funding() { return this.request<Page<Instrument>>('GET', '/api/v1/funding'); }
   /** with: partners already chosen (at most 20 ids); the answer's `current` is the gap analysis of lead + chosen. */

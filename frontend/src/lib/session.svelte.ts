@@ -118,3 +118,10 @@ export async function restore(): Promise<void> {
     session.ready = true;
   }
 }
+
+/** Pauses or resumes matching for every profile of the signed-in person (PATCH /me matching_paused). */
+export async function setMatchingPaused(pause: boolean): Promise<void> {
+  const r = await api.patchMe({ matching_paused: pause });
+  const u = 'user' in r && r.user ? r.user : r;
+  session.user = { ...session.user!, ...(u as object), matching_paused: (u as { matching_paused?: boolean }).matching_paused ?? pause };
+}

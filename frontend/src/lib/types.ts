@@ -110,6 +110,28 @@ export interface Match {
   shared?: { languages?: string[]; sectors?: string[]; collaboration_modes?: string[] };
 }
 
+/** Why a list of partners is short and what would widen it (GET /actors/:id/matches, short lists only). */
+export interface MatchAdvice {
+  reciprocal: number;
+  candidates: number;
+  visible: boolean;
+  not_visible_because?: 'matching_paused' | 'unavailable' | 'stale' | 'unclaimed' | 'at_capacity';
+  no_needs: boolean;
+  no_offers: boolean;
+  uncovered_needs: string[];
+  wanted_offers: { skill: string; partners: number }[];
+  language_blocked: number;
+  languages: string[];
+  filtered_out: number;
+}
+
+export interface MatchPage {
+  items: Match[];
+  /** Partners who cover your needs while you cover none of theirs: listed apart, never mixed into items. */
+  one_sided?: Match[];
+  advice?: MatchAdvice;
+}
+
 /** The parameters of a saved search: kind, country, sector for partners; eligibility, type, include_closed for funding. */
 export interface SavedQuery {
   kind?: ActorKind;
