@@ -205,7 +205,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 	workersDone := make(chan struct{})
 	go func() {
 		defer close(workersDone)
-		(&models.Workers{Store: store, Mailer: mailer, Log: log, Interval: cfg.WorkerInterval}).Run(wctx)
+		(&models.Workers{Store: store, Mailer: mailer, Log: log, Interval: cfg.WorkerInterval, DigestRule: handler.DigestRule()}).Run(wctx)
 	}()
 	defer func() { stopWorkers(); <-workersDone }()
 	tp, err := newTracing(ctx, cfg.Tracing, nil)

@@ -151,3 +151,48 @@ func TestWeeklyDigest(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestFollowsMatchingRules: the digest never names a partner matching would not suggest —
+// one with no language in common, one at capacity, an unclaimed directory entry — while a partner
+// the rules allow is named; on both databases.
+func TestDigestFollowsMatchingRules(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	alice, bob, cy, dan := e.register("Alice"), e.register("Bob"), e.register("Cy"), e.register("Dan")
+	e.createActor(alice.Access, museum())
+	e.createActor(bob.Access, startup())
+	e.createActor(cy.Access, with(named(startup(), "Finnish Vision"), "languages", []string{"fi"}))
+	e.createActor(dan.Access, with(named(startup(), "Busy Vision"), "capacity", 1))
+	busy, _ := e.store.ActorsByOwner(ctx, dan.ID)
+	eve := e.register("Eve")
+	asker := e.createActor(eve.Access, named(museum(), "Another Museum"))
+	if r := e.introduce(eve.Access, asker, busy[0].ID); r.Status != 201 {
+		t.Fatalf("fill Busy Vision's capacity: %d %s", r.Status, r.Raw)
+	}
+	orphan := &models.Actor{Kind: "ai", Name: "Unclaimed Vision", OrgType: "startup", Country: "NL", Available: true, Capacity: 3,
+		Source: "directory", Languages: []string{"en"}, Sectors: []string{}, Offers: []models.Offer{{Skill: "computer-vision", Level: 4}},
+		Needs: []models.Need{}, Modes: []string{}}
+	if err := e.store.ImportActor(ctx, orphan, seeds.Codes{}); err != nil {
+		t.Fatal(err)
+	}
+	e.call("GET", "/api/v1/actors/"+busy[0].ID+"/matches", nil, dan.Access) // the index catches up with the feed
+
+	at := time.Now().Add(8 * 24 * time.Hour)
+	w := &models.Workers{Store: e.store, Mailer: &fakeMailer{}, Now: func() time.Time { return at }, DigestRule: e.srv.DigestRule()}
+	if err := w.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d := e.digests(alice)
+	if len(d) != 1 {
+		t.Fatalf("alice has %d digests, want 1", len(d))
+	}
+	body := d[0]["body"].(string)
+	if !strings.Contains(body, "Seeing Machines") {
+		t.Errorf("the allowed partner is missing:\n%s", body)
+	}
+	for _, not := range []string{"Finnish Vision", "Busy Vision", "Unclaimed Vision"} {
+		if strings.Contains(body, not) {
+			t.Errorf("the digest names %q, whom matching would never suggest:\n%s", not, body)
+		}
+	}
+}

@@ -551,3 +551,21 @@ func (m *matcher) toEngine(a models.MatchActor) matching.Actor {
 	}
 	return out
 }
+
+// DigestRule is the weekly digest's filter: a partner the live index would let be suggested to one
+// of the user's actors (models.DigestRule). Before the index is loaded it keeps nothing, so a digest
+// never names a partner the rules have not checked.
+func (s *Server) DigestRule() models.DigestRule {
+	return func(mine []string, partner string) bool {
+		ix := s.matcher.index()
+		if ix == nil {
+			return false
+		}
+		for _, a := range mine {
+			if ix.Allowed(a, partner) {
+				return true
+			}
+		}
+		return false
+	}
+}

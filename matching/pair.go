@@ -64,3 +64,19 @@ func (ix *Index) Suggestible(id string) bool {
 	s, ok := ix.ids.slot(id)
 	return ok && ix.slots[s].is(flagAlive) && ix.slots[s].is(flagCandidate)
 }
+
+// Allowed reports whether the hard rules let b be suggested to a: b is suggestible, they are two
+// profiles of different members, not excluded, and share a language. It says nothing of fit.
+// Rankings apply it through their search; lists made elsewhere (the weekly digest) call it.
+func (ix *Index) Allowed(a, b string) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	ia, okA := ix.ids.slot(a)
+	ib, okB := ix.ids.slot(b)
+	if !okA || !okB || ia == ib {
+		return false
+	}
+	sa, sb := &ix.slots[ia], &ix.slots[ib]
+	return sb.is(flagAlive) && sb.is(flagCandidate) && !sameMember(sa, sb) && !ix.isExcluded(a, b) &&
+		overlap(sa.langs, sb.langs, sa.langIDs(), sb.langIDs())
+}

@@ -104,3 +104,21 @@ func TestModesFilter(t *testing.T) {
 		}
 	}
 }
+
+// Allowed applies the hard rules to one pair, as Match does.
+func TestAllowed(t *testing.T) {
+	ix := NewIndex(testTaxonomy(t), Options{})
+	full := lab("full")
+	full.ActiveIntroductions = full.Capacity
+	foreign := lab("foreign")
+	foreign.Languages = []string{"fi"}
+	mine := lab("mine")
+	mine.OwnerID = "u-museum"
+	ix.UpsertMany([]Actor{museum(), lab("lab"), full, foreign, mine, lab("shunned")})
+	ix.SetExcluded("museum", "shunned", true)
+	for id, want := range map[string]bool{"lab": true, "full": false, "foreign": false, "mine": false, "shunned": false, "museum": false, "nobody": false} {
+		if got := ix.Allowed("museum", id); got != want {
+			t.Errorf("Allowed(museum, %s) = %v, want %v", id, got, want)
+		}
+	}
+}

@@ -47,11 +47,18 @@ func (s *Store) digestDue(ctx context.Context, now time.Time, limit int) ([]dige
 	return out, err
 }
 
+// DigestRule reports whether partner may be suggested to one of the actors mine, by the matching
+// engine's hard rules (the serving process gives it: api.Server.DigestRule). Nil keeps every row.
+type DigestRule func(mine []string, partner string) bool
+
+// digestCandidates is how many rows DigestMatches reads before the rule keeps the top digestTop.
+const digestCandidates = 50
+
 // DigestMatches returns the top actors (at most 5, by shared skills, then name) created or updated
-// after since that share a needed or offered skill with one of the user's actors. The user's own
-// actors, hidden and unavailable ones, those whose owner paused matching and those one of the
-// user's actors marked not_interested or met_before are left out.
-func (s *Store) DigestMatches(ctx context.Context, userID string, since time.Time) ([]DigestMatch, error) {
+// after since that share a needed or offered skill with one of the user's actors and that rule
+// allows. The user's own actors, hidden and unavailable ones, those whose owner paused matching and
+// those one of the user's actors marked not_interested or met_before are left out.
+func (s *Store) DigestMatches(ctx context.Context, userID string, since time.Time, rule DigestRule) ([]DigestMatch, error) {
 	var out []DigestMatch
 	err := s.conn(ctx).Raw(`
 SELECT a.id AS actor_id, a.name AS name, COUNT(*) AS shared
@@ -69,8 +76,21 @@ WHERE a.hidden_at IS NULL AND a.available = ? AND (a.owner_id IS NULL OR a.owner
   AND a.id NOT IN (SELECT f.target_id FROM match_feedback f JOIN actors m ON m.id = f.actor_id WHERE m.owner_id = ? AND f.verdict IN ?)
 GROUP BY a.id, a.name
 ORDER BY shared DESC, a.name, a.id
-LIMIT ?`, userID, userID, true, userID, since.UTC(), since.UTC(), true, userID, []string{"not_interested", "met_before"}, digestTop).Scan(&out).Error
-	return out, err
+LIMIT ?`, userID, userID, true, userID, since.UTC(), since.UTC(), true, userID, []string{"not_interested", "met_before"}, digestCandidates).Scan(&out).Error
+	if err != nil || rule == nil {
+		return out[:min(len(out), digestTop)], err
+	}
+	var mine []string
+	if err := s.conn(ctx).Model(&Actor{}).Where("owner_id = ? AND hidden_at IS NULL", userID).Pluck("id", &mine).Error; err != nil {
+		return nil, err
+	}
+	kept := out[:0]
+	for _, m := range out {
+		if len(kept) < digestTop && rule(mine, m.ActorID) {
+			kept = append(kept, m)
+		}
+	}
+	return kept, nil
 }
 
 // DigestSearches counts, per saved search of the user's actors, the results first found after since
@@ -117,7 +137,7 @@ func digestText(since time.Time, ms []DigestMatch, ss []DigestSearch) (string, s
 // how many were written. Each user is stamped (last_digest_at = now) in the transaction that writes
 // the digest, with a conditional update, so a user gets one digest per week even when two workers
 // race; a due user with nothing new is stamped and gets nothing.
-func (s *Store) SendDigests(ctx context.Context, now time.Time, limit int) (int, error) {
+func (s *Store) SendDigests(ctx context.Context, now time.Time, limit int, rule DigestRule) (int, error) {
 	now = now.UTC()
 	due, err := s.digestDue(ctx, now, limit)
 	if err != nil {
@@ -136,7 +156,7 @@ func (s *Store) SendDigests(ctx context.Context, now time.Time, limit int) (int,
 			if res.Error != nil || res.RowsAffected == 0 {
 				return res.Error // opted out meanwhile, or another worker sent it
 			}
-			ms, err := s.DigestMatches(ctx, u.ID, since)
+			ms, err := s.DigestMatches(ctx, u.ID, since, rule)
 			if err != nil {
 				return err
 			}

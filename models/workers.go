@@ -95,6 +95,9 @@ type Workers struct {
 	Interval time.Duration // between iterations; 30 s when zero
 	Lease    time.Duration // how long a claimed e-mail is reserved; 2 min when zero
 	Batch    int           // rows per iteration and job; 100 when zero
+	// DigestRule keeps out of the weekly digest the partners matching would never suggest; nil
+	// keeps what the digest's own query finds.
+	DigestRule DigestRule
 }
 
 func (w *Workers) defaults() {
@@ -161,7 +164,7 @@ func (w *Workers) RunOnce(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("stale profiles: %w", err))
 	}
 	if err := w.Store.exclusive(ctx, "weekly-digest", func(ctx context.Context) error {
-		n, err := w.Store.SendDigests(ctx, w.Now(), w.Batch)
+		n, err := w.Store.SendDigests(ctx, w.Now(), w.Batch, w.DigestRule)
 		if n > 0 {
 			w.Log.Info("weekly digests written", "count", n)
 		}
