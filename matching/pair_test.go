@@ -37,7 +37,7 @@ func TestWiden(t *testing.T) {
 	ix := NewIndex(testTaxonomy(t), Options{})
 	m := museum()
 	m.Needs = append(m.Needs, Need{"composition", false}) // nobody offers it
-	solo := lab("solo")                                    // covers the museum's need, needs nlp
+	solo := lab("solo")                                   // covers the museum's need, needs nlp
 	solo.Needs = []Need{{"nlp", true}}
 	solo.Modes = []string{"commission"}
 	weak := lab("weak") // covers it through a sibling only, needs nlp and music production
