@@ -21,4 +21,19 @@ describe('explain', () => {
   it('says a network failure keeps the input', () => {
     expect(explain(new NetworkError()).message).toContain('what you typed is still here');
   });
+  it('says field problems in the reader\'s language, keeping what it does not know', () => {
+    i18n.set('de');
+    const s = explain(new ApiError(422, 'validation_failed', 'Some fields are not valid.', {
+      country: 'must be an ISO 3166-1 alpha-2 code such as NL', name: 'must be 1 to 200 characters', 'offers[0].skill': 'is not a skill of the taxonomy',
+      focus: 'a rule this client never heard of',
+    }));
+    expect(s.fields.country).toBe('Wählen Sie ein Land aus der Liste.');
+    expect(s.fields.name).toBe('Bitte 1 bis 200 Zeichen.');
+    expect(s.fields['offers[0].skill']).toBe('Wählen Sie eine Fähigkeit aus den Vorschlägen.');
+    expect(s.fields.focus).toBe('a rule this client never heard of');
+    i18n.set('fr');
+    expect(explain(new ApiError(422, 'validation_failed', '', { password: 'must be at least 10 characters long' })).fields.password)
+      .toBe('Au moins 10 caractères.');
+    i18n.set('en');
+  });
 });
