@@ -172,3 +172,55 @@ func TestShortListsAreExplained(t *testing.T) {
 		t.Errorf("another member: %d; want 403", r.Status)
 	}
 }
+
+// Every brokerage opportunity of the demo broker can be proposed (201), and a pair with a side
+// nobody answers for (an unclaimed profile, a paused owner) is never offered.
+func TestDemoBrokerageOpportunitiesCanBeProposed(t *testing.T) {
+	e, actors, tokens := demoEnv(t)
+	var hub *models.Actor
+	for _, a := range actors {
+		if a.Name == "Creative Hub Eindhoven" {
+			hub = a
+		}
+	}
+	ctx := context.Background()
+	// An unclaimed directory profile in the hub's sectors, and a paused member's profile: neither may appear.
+	orphan := &models.Actor{Kind: "ai", Name: "Unclaimed Games AI", OrgType: "startup", Country: "NL", Available: true, Capacity: 3,
+		Source: "directory", Languages: []string{"en", "nl"}, Sectors: []string{"games"},
+		Offers: []models.Offer{{Skill: "game-ai-programming", Level: 4}}, Needs: []models.Need{{Skill: "game-design", Importance: "must"}}, Modes: []string{}}
+	if err := e.store.ImportActor(ctx, orphan, seeds.Codes{}); err != nil {
+		t.Fatal(err)
+	}
+	pausedOwner := e.register("Paused")
+	paused := e.createActor(pausedOwner.Access, with(named(startup(), "Paused Games AI"), "sectors", []string{"games"},
+		"offers", []map[string]any{{"skill": "game-ai-programming", "level": 4}}, "needs", []map[string]any{{"skill": "game-design", "importance": "must"}}))
+	if r := e.call("PATCH", "/api/v1/me", map[string]any{"matching_paused": true}, pausedOwner.Access); r.Status != 200 {
+		t.Fatalf("pause: %d %s", r.Status, r.Raw)
+	}
+
+	r := e.call("GET", "/api/v1/brokerage/opportunities?actor="+hub.ID+"&limit=100", nil, tokens[hub.ID])
+	if r.Status != http.StatusOK {
+		t.Fatalf("opportunities: %d %s", r.Status, r.Raw)
+	}
+	items := listOf(r.JSON["items"])
+	if len(items) < 5 {
+		t.Fatalf("%d opportunities, want ≥ 5: %s", len(items), r.Raw)
+	}
+	for _, it := range items {
+		a, b := it["a"].(map[string]any), it["b"].(map[string]any)
+		for _, side := range []map[string]any{a, b} {
+			if side["id"] == orphan.ID || side["id"] == paused {
+				t.Errorf("opportunity with %s, who could not answer", side["name"])
+			}
+		}
+		ir := e.call("POST", "/api/v1/introductions", map[string]any{"broker_actor_id": hub.ID, "actor_ids": []any{a["id"], b["id"]},
+			"message": "You two work on the same questions from both sides: worth a call?"}, tokens[hub.ID])
+		if ir.Status != http.StatusCreated {
+			t.Errorf("propose %s + %s: %d %s", a["name"], b["name"], ir.Status, ir.Raw)
+			continue
+		}
+		if w := e.call("POST", "/api/v1/introductions/"+ir.JSON["id"].(string)+"/withdraw", nil, tokens[hub.ID]); w.Status != http.StatusOK {
+			t.Fatalf("withdraw: %d %s", w.Status, w.Raw)
+		}
+	}
+}
