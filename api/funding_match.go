@@ -67,6 +67,7 @@ type fundingMatch struct {
 	EligibleAs  []string        `json:"eligible_as"` // lead, partner: the roles the rules allow now
 	Role        string          `json:"role"`        // the suggested role; "" when none
 	RoleReason  string          `json:"role_reason"`
+	Size        string          `json:"size"`                     // fits | large | small | partner_share; "" when unknown
 	Consortium  string          `json:"consortium_url,omitempty"` // the consortium suggestions for this actor
 	Reasons     []criterionView `json:"reasons"`
 	Missing     []string        `json:"missing"`
@@ -146,7 +147,7 @@ func (s *Server) rankFunding(ctx context.Context, a *models.Actor, includeClosed
 			continue
 		}
 		m := fundingMatch{Instrument: instrumentView{in, f.Status}, Score: f.Score, Eligibility: f.Eligibility, Status: f.Status,
-			EligibleAs: f.EligibleAs, Role: f.Role, RoleReason: f.RoleReason,
+			EligibleAs: f.EligibleAs, Role: f.Role, RoleReason: f.RoleReason, Size: f.Size,
 			Reasons: criteriaView(f.Reasons), Missing: f.Missing, Conditions: f.Conditions}
 		if slices.Contains(f.EligibleAs, matching.RolePartner) {
 			m.Consortium = "/api/v1/funding/" + in.ID + "/consortium?actor=" + url.QueryEscape(a.ID)

@@ -109,22 +109,25 @@ func TestFundingAmountSuitsTheActorsSize(t *testing.T) {
 	owner := e.register("Owner")
 	ana := e.createActor(owner.Access, freelancerProfile())
 	sme := e.createActor(owner.Access, profile("Atelier Azul", "cci", "sme", "PT", []string{"design"}, "ux-design"))
-	eic := func(actor string) map[string]any {
+	eic := func(actor, size string) map[string]any {
 		it := fundingItems(t, e.call("GET", "/api/v1/actors/"+actor+"/funding?limit=100", nil, owner.Access))["eic-accelerator"]
 		if it == nil {
 			t.Fatalf("no EIC Accelerator for %s", actor)
 		}
+		if it["size"] != size {
+			t.Errorf("EIC size %v, want %s", it["size"], size)
+		}
 		return reason(it, "amount")
 	}
-	if r := eic(ana); r["met"] != false || strings.Contains(r["message"].(string), "suits a freelancer") {
+	if r := eic(ana, "large"); r["met"] != false || strings.Contains(r["message"].(string), "suits a freelancer") {
 		t.Errorf("EIC for a freelancer: %v", r)
 	}
-	if r := eic(sme); r["met"] != true || !strings.Contains(r["message"].(string), "suits an SME") {
+	if r := eic(sme, "fits"); r["met"] != true || !strings.Contains(r["message"].(string), "suits an SME") {
 		t.Errorf("EIC for an SME: %v", r)
 	}
 	all := fundingItems(t, e.call("GET", "/api/v1/actors/"+ana+"/funding?limit=100", nil, owner.Access))
 	r := reason(all["horizon-cl2-2027-heritage-09"], "amount")
-	if r == nil || !strings.Contains(r["message"].(string), "too large for a freelancer to lead; as a partner") {
+	if all["horizon-cl2-2027-heritage-09"]["size"] != "partner_share" || r == nil || !strings.Contains(r["message"].(string), "too large for a freelancer to lead; as a partner") {
 		t.Errorf("Horizon for a freelancer: %v", r)
 	}
 }

@@ -149,6 +149,7 @@ type FundingFit struct {
 	EligibleAs  []string // the roles the rules allow now (RoleLead, RolePartner); empty when closed or ineligible
 	Role        string   // the role Crossover suggests among EligibleAs; "" when none
 	RoleReason  string   // why, in one sentence; "" when no role
+	Size        string   // SizeFits, SizeLarge, SizeSmall, SizePartnerShare; "" when amounts or org type are unknown
 	Score       float64  // in [0,1]
 	Reasons     []Criterion
 	Missing     []string // what a consortium (or the actor) still lacks, in words
@@ -268,7 +269,9 @@ func AssessFunding(a Applicant, in Instrument, p Places, now time.Time) FundingF
 			add("sectors_focus", false, "Its focus is %s, not your sectors", sectorWords(in.SectorsFocus))
 		}
 	}
-	size, sizeReason := sizeFit(a.OrgType, in, consortium, out.Role == RolePartner || (!canLead && canPartner))
+	var size float64
+	var sizeReason Criterion
+	size, sizeReason, out.Size = sizeFit(a.OrgType, in, consortium, out.Role == RolePartner || (!canLead && canPartner))
 	if sizeReason.Message != "" {
 		out.Reasons = append(out.Reasons, sizeReason)
 	}

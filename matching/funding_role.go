@@ -146,16 +146,24 @@ func amountWords(in Instrument) string {
 	return "up to €" + money(in.AmountMax)
 }
 
+// Size verdicts: how the call's amounts compare with what the actor can run.
+const (
+	SizeFits         = "fits"          // a size that suits the actor
+	SizeLarge        = "large"         // beyond what it usually runs as applicant or coordinator
+	SizeSmall        = "small"         // below what is worth the paperwork for a large organisation
+	SizePartnerShare = "partner_share" // too large to lead, but a partner takes a share
+)
+
 // sizeFit judges the call's amounts against what an organisation of the actor's type can run. A
 // partner takes a share of a consortium's grant, so large calls suit a small partner; an applicant
 // or coordinator runs the whole project.
-func sizeFit(orgType string, in Instrument, consortium, asPartner bool) (float64, Criterion) {
+func sizeFit(orgType string, in Instrument, consortium, asPartner bool) (float64, Criterion, string) {
 	if in.AmountMin == 0 && in.AmountMax == 0 {
-		return 0.7, Criterion{}
+		return 0.7, Criterion{}, ""
 	}
 	budget, ok := orgBudget[orgType]
 	if !ok {
-		return 0.7, Criterion{}
+		return 0.7, Criterion{}, ""
 	}
 	who, around := orgWord(orgType), money(budget)
 	amount := amountWords(in)
@@ -165,23 +173,23 @@ func sizeFit(orgType string, in Instrument, consortium, asPartner bool) (float64
 	}
 	switch {
 	case consortium && asPartner && upper > budget:
-		return 0.7, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("Projects of %s per consortium: too large for %s to lead; as a partner you take a share", amount, who)}
+		return 0.7, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("Projects of %s per consortium: too large for %s to lead; as a partner you take a share", amount, who)}, SizePartnerShare
 	case consortium && asPartner:
-		return 1, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("Projects of %s per consortium: a partner's share suits %s", amount, who)}
+		return 1, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("Projects of %s per consortium: a partner's share suits %s", amount, who)}, SizeFits
 	case in.AmountMin > budget && consortium:
-		return 0.5, Criterion{Code: "amount", Met: false, Message: fmt.Sprintf("From €%s per project: large for %s to coordinate (it usually runs up to about €%s)", money(in.AmountMin), who, around)}
+		return 0.5, Criterion{Code: "amount", Met: false, Message: fmt.Sprintf("From €%s per project: large for %s to coordinate (it usually runs up to about €%s)", money(in.AmountMin), who, around)}, SizeLarge
 	case in.AmountMin > budget:
-		return 0.2, Criterion{Code: "amount", Met: false, Message: fmt.Sprintf("From €%s per project: beyond what %s usually runs alone (up to about €%s)", money(in.AmountMin), who, around)}
+		return 0.2, Criterion{Code: "amount", Met: false, Message: fmt.Sprintf("From €%s per project: beyond what %s usually runs alone (up to about €%s)", money(in.AmountMin), who, around)}, SizeLarge
 	case in.AmountMax > budget && in.AmountMin > 0:
-		return 0.8, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("%s: the lower part of the range suits %s; the top is sized for larger organisations", amount, who)}
+		return 0.8, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("%s: the lower part of the range suits %s; the top is sized for larger organisations", amount, who)}, SizeFits
 	case in.AmountMax > budget:
-		return 0.4, Criterion{Code: "amount", Met: false, Message: fmt.Sprintf("Up to €%s: sized for organisations larger than %s, which usually runs up to about €%s; a smaller request may be possible", money(in.AmountMax), who, around)}
+		return 0.4, Criterion{Code: "amount", Met: false, Message: fmt.Sprintf("Up to €%s: sized for organisations larger than %s, which usually runs up to about €%s; a smaller request may be possible", money(in.AmountMax), who, around)}, SizeLarge
 	}
 	if floor := orgFloor[orgType]; in.AmountMax > 0 && in.AmountMax < floor {
-		return 0.5, Criterion{Code: "amount", Met: false, Message: fmt.Sprintf("Up to €%s: small for %s", money(in.AmountMax), who)}
+		return 0.5, Criterion{Code: "amount", Met: false, Message: fmt.Sprintf("Up to €%s: small for %s", money(in.AmountMax), who)}, SizeSmall
 	}
 	if in.AmountMax > 0 {
-		return 1, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("Up to €%s, a size that suits %s", money(in.AmountMax), who)}
+		return 1, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("Up to €%s, a size that suits %s", money(in.AmountMax), who)}, SizeFits
 	}
-	return 1, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("From €%s, a size that suits %s", money(in.AmountMin), who)}
+	return 1, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("From €%s, a size that suits %s", money(in.AmountMin), who)}, SizeFits
 }

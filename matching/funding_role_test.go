@@ -63,18 +63,22 @@ func TestFundingAmountJudgedBySize(t *testing.T) {
 		name, instrument string
 		actor            Applicant
 		met              bool
+		size             string
 		says, never      string
 	}{
-		{"EIC Accelerator for a freelancer", "eic-accelerator", freelancer(), false, "larger than a freelancer", "suits a freelancer"},
-		{"EIC Accelerator for an SME", "eic-accelerator", designStudio(), true, "suits an SME", ""},
-		{"Horizon project for a freelancer", "horizon-cl2-2026-heritage-03", freelancer(), true, "too large for a freelancer to lead; as a partner", "suits a freelancer"},
-		{"NGI grant for a freelancer", "ngi-zero-commons-fund", freelancer(), true, "suits a freelancer", ""},
+		{"EIC Accelerator for a freelancer", "eic-accelerator", freelancer(), false, SizeLarge, "larger than a freelancer", "suits a freelancer"},
+		{"EIC Accelerator for an SME", "eic-accelerator", designStudio(), true, SizeFits, "suits an SME", ""},
+		{"Horizon project for a freelancer", "horizon-cl2-2026-heritage-03", freelancer(), true, SizePartnerShare, "too large for a freelancer to lead; as a partner", "suits a freelancer"},
+		{"NGI grant for a freelancer", "ngi-zero-commons-fund", freelancer(), true, SizeFits, "suits a freelancer", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := AssessFunding(tc.actor, ins[tc.instrument], testPlaces(), june)
 			r, ok := reasonOf(f, "amount")
 			if !ok || r.Met != tc.met || !strings.Contains(r.Message, tc.says) || (tc.never != "" && strings.Contains(r.Message, tc.never)) {
 				t.Errorf("amount reason %+v: want met=%v saying %q", r, tc.met, tc.says)
+			}
+			if f.Size != tc.size {
+				t.Errorf("size %q, want %q", f.Size, tc.size)
 			}
 		})
 	}
