@@ -230,30 +230,7 @@ func AssessFunding(a Applicant, in Instrument, p Places, now time.Time) FundingF
 	default:
 		out.EligibleAs, out.Role, out.RoleReason = roles(a, in, canLead, canPartner)
 	}
-	switch out.Status {
-	case StatusOpen:
-		if in.Deadline != "" {
-			add("status", true, "Open: the deadline is %s", in.Deadline)
-		} else {
-			add("status", true, "Open, with no fixed deadline known (continuous or recurring)")
-		}
-	case StatusReference:
-		add("status", true, "Shown as a model: a reference scheme or past call; check the next call's terms")
-	default:
-		if in.Deadline != "" {
-			add("status", false, "Closed: the deadline was %s; nobody can apply to this call any more", in.Deadline)
-		} else {
-			add("status", false, "Closed: nobody can apply to this call any more")
-		}
-	}
-	switch in.Channel {
-	case "via_financial_intermediary":
-		add("channel", true, "Banks, guarantee institutions or funds apply; you borrow or raise from them")
-	case "via_hub":
-		add("channel", true, "Delivered through hubs: you ask a hub for its services")
-	case "tax_return":
-		add("channel", true, "Claimed through the tax system")
-	}
+	out.Reasons = append(out.Reasons, callReasons(in, out.Status)...)
 
 	// Fit.
 	skills, skillReason := skillFit(a, in.SkillsFocus)
@@ -285,6 +262,39 @@ func AssessFunding(a Applicant, in Instrument, p Places, now time.Time) FundingF
 	}
 	if out.EligibleAs == nil {
 		out.EligibleAs = []string{}
+	}
+	return out
+}
+
+// callReasons say whether the call is open and how its money is reached.
+func callReasons(in Instrument, status string) []Criterion {
+	var out []Criterion
+	add := func(code string, met bool, format string, args ...any) {
+		out = append(out, Criterion{Code: code, Met: met, Message: fmt.Sprintf(format, args...)})
+	}
+	switch status {
+	case StatusOpen:
+		if in.Deadline != "" {
+			add("status", true, "Open: the deadline is %s", in.Deadline)
+		} else {
+			add("status", true, "Open, with no fixed deadline known (continuous or recurring)")
+		}
+	case StatusReference:
+		add("status", true, "Shown as a model: a reference scheme or past call; check the next call's terms")
+	default:
+		if in.Deadline != "" {
+			add("status", false, "Closed: the deadline was %s; nobody can apply to this call any more", in.Deadline)
+		} else {
+			add("status", false, "Closed: nobody can apply to this call any more")
+		}
+	}
+	switch in.Channel {
+	case "via_financial_intermediary":
+		add("channel", true, "Banks, guarantee institutions or funds apply; you borrow or raise from them")
+	case "via_hub":
+		add("channel", true, "Delivered through hubs: you ask a hub for its services")
+	case "tax_return":
+		add("channel", true, "Claimed through the tax system")
 	}
 	return out
 }
