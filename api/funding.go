@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/crossover-cci/crossover/matching"
 	"github.com/crossover-cci/crossover/models"
 )
 
@@ -133,13 +134,26 @@ func (t *taxonomy) has(slug string) bool {
 	return ok
 }
 
+// instrumentView is an instrument with its state on the server's date: current_status is closed
+// once the deadline has passed, whatever the stored status says.
+type instrumentView struct {
+	*models.Instrument
+	CurrentStatus string `json:"current_status"` // open | closed | reference
+}
+
+func (s *Server) viewInstrument(in *models.Instrument) instrumentView {
+	return instrumentView{in, matching.CallStatus(in.Status, in.Deadline, s.now())}
+}
+
+// listFunding: GET /funding — the catalogue; status filters on the state today (current_status).
 func (s *Server) listFunding(c echo.Context) error {
 	limit, err := queryInt(c, "limit", 20, 1, 100)
 	if err != nil {
 		return err
 	}
+	today := s.now()
 	f := models.InstrumentFilter{Status: c.QueryParam("status"), Type: c.QueryParam("type"), Q: c.QueryParam("q"),
-		Limit: limit, Cursor: c.QueryParam("cursor")}
+		Limit: limit, Cursor: c.QueryParam("cursor"), Today: &today}
 	if f.Status != "" && !slices.Contains(models.InstrumentStatuses, f.Status) {
 		return models.Invalid("status", "must be one of "+strings.Join(models.InstrumentStatuses, ", "))
 	}
@@ -157,7 +171,11 @@ func (s *Server) listFunding(c echo.Context) error {
 	if next != "" {
 		nc = &next
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": page, "next_cursor": nc})
+	items := make([]instrumentView, len(page))
+	for i, in := range page {
+		items[i] = s.viewInstrument(in)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nc})
 }
 
 func (s *Server) getFunding(c echo.Context) error {
@@ -165,7 +183,7 @@ func (s *Server) getFunding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, in)
+	return c.JSON(http.StatusOK, s.viewInstrument(in))
 }
 
 // createFunding: intermediaries and admins add instruments; amounts are always indicative.
@@ -191,7 +209,7 @@ func (s *Server) createFunding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, stored)
+	return c.JSON(http.StatusCreated, s.viewInstrument(stored))
 }
 
 // patchFunding applies a partial update based on a version, from the body or If-Match.
@@ -220,5 +238,5 @@ func (s *Server) patchFunding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, stored)
+	return c.JSON(http.StatusOK, s.viewInstrument(stored))
 }

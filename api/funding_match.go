@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,13 +60,18 @@ func criteriaView(cs []matching.Criterion) []criterionView {
 
 // fundingMatch is one instrument ranked for an actor.
 type fundingMatch struct {
-	Instrument  *models.Instrument `json:"instrument"`
-	Score       float64            `json:"score"`
-	Eligibility string             `json:"eligibility"`
-	Status      string             `json:"status"` // open | closed | reference (closed once the deadline passed)
-	Reasons     []criterionView    `json:"reasons"`
-	Missing     []string           `json:"missing"`
-	Conditions  []string           `json:"conditions"` // rules a profile cannot show: the actor checks them
+	Instrument  instrumentView  `json:"instrument"`
+	Score       float64         `json:"score"`
+	Eligibility string          `json:"eligibility"` // eligible | with_partners | ineligible | closed
+	Status      string          `json:"status"`      // open | closed | reference (closed once the deadline passed)
+	EligibleAs  []string        `json:"eligible_as"` // lead, partner: the roles the rules allow now
+	Role        string          `json:"role"`        // the suggested role; "" when none
+	RoleReason  string          `json:"role_reason"`
+	Size        string          `json:"size"`                     // fits | large | small | partner_share; "" when unknown
+	Consortium  string          `json:"consortium_url,omitempty"` // the consortium suggestions for this actor
+	Reasons     []criterionView `json:"reasons"`
+	Missing     []string        `json:"missing"`
+	Conditions  []string        `json:"conditions"` // rules a profile cannot show: the actor checks them
 }
 
 func toApplicant(a *models.Actor) matching.Applicant {
@@ -126,8 +132,8 @@ func queryBool(c echo.Context, name string) (bool, error) {
 	return b, nil
 }
 
-// rankFunding assesses every instrument for a and returns them best first; closed calls only
-// when includeClosed.
+// rankFunding assesses every instrument for a and returns them best first, closed calls last and
+// only when includeClosed.
 func (s *Server) rankFunding(ctx context.Context, a *models.Actor, includeClosed bool) ([]fundingMatch, error) {
 	list, err := s.allInstruments(ctx)
 	if err != nil {
@@ -140,10 +146,24 @@ func (s *Server) rankFunding(ctx context.Context, a *models.Actor, includeClosed
 		if f.Status == matching.StatusClosed && !includeClosed {
 			continue
 		}
-		out = append(out, fundingMatch{Instrument: in, Score: f.Score, Eligibility: f.Eligibility, Status: f.Status,
-			Reasons: criteriaView(f.Reasons), Missing: f.Missing, Conditions: f.Conditions})
+		m := fundingMatch{Instrument: instrumentView{in, f.Status}, Score: f.Score, Eligibility: f.Eligibility, Status: f.Status,
+			EligibleAs: f.EligibleAs, Role: f.Role, RoleReason: f.RoleReason, Size: f.Size,
+			Reasons: criteriaView(f.Reasons), Missing: f.Missing, Conditions: f.Conditions}
+		if slices.Contains(f.EligibleAs, matching.RolePartner) {
+			m.Consortium = "/api/v1/funding/" + in.ID + "/consortium?actor=" + url.QueryEscape(a.ID)
+		}
+		out = append(out, m)
+	}
+	closedLast := func(m fundingMatch) int {
+		if m.Status == matching.StatusClosed {
+			return 1
+		}
+		return 0
 	}
 	slices.SortStableFunc(out, func(x, y fundingMatch) int {
+		if c := cmp.Compare(closedLast(x), closedLast(y)); c != 0 {
+			return c
+		}
 		if c := cmp.Compare(y.Score, x.Score); c != 0 {
 			return c
 		}
@@ -152,7 +172,8 @@ func (s *Server) rankFunding(ctx context.Context, a *models.Actor, includeClosed
 	return out, nil
 }
 
-// actorFunding: GET /actors/:id/funding?limit=&include_closed= — instruments ranked for the actor.
+// actorFunding: GET /actors/:id/funding?limit=&include_closed=&eligibility=&role= — instruments
+// ranked for the actor.
 func (s *Server) actorFunding(c echo.Context) error {
 	ctx := c.Request().Context()
 	a, err := s.store.Actor(ctx, c.Param("id"))
@@ -170,21 +191,27 @@ func (s *Server) actorFunding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if e := c.QueryParam("eligibility"); e != "" && !slices.Contains([]string{matching.Eligible, matching.WithPartners, matching.Ineligible}, e) {
-		return models.Invalid("eligibility", "must be eligible, with_partners or ineligible")
+	verdict, role := c.QueryParam("eligibility"), c.QueryParam("role")
+	if verdict != "" && !slices.Contains(fundingVerdicts, verdict) {
+		return models.Invalid("eligibility", "must be eligible, with_partners, ineligible or closed")
 	}
-	items, err := s.rankFunding(ctx, a, includeClosed)
+	if role != "" && role != matching.RoleLead && role != matching.RolePartner {
+		return models.Invalid("role", "must be lead or partner")
+	}
+	items, err := s.rankFunding(ctx, a, includeClosed || verdict == matching.Closed)
 	if err != nil {
 		return err
 	}
-	if e := c.QueryParam("eligibility"); e != "" {
-		items = slices.DeleteFunc(items, func(m fundingMatch) bool { return m.Eligibility != e })
-	}
+	items = slices.DeleteFunc(items, func(m fundingMatch) bool {
+		return (verdict != "" && m.Eligibility != verdict) || (role != "" && !slices.Contains(m.EligibleAs, role))
+	})
 	if len(items) > limit {
 		items = items[:limit]
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items})
 }
+
+var fundingVerdicts = []string{matching.Eligible, matching.WithPartners, matching.Ineligible, matching.Closed}
 
 // ---- consortium ----
 
@@ -310,7 +337,8 @@ func (s *Server) consortium(c echo.Context) error {
 		items = append(items, toTeamView(t, actors))
 	}
 	return c.JSON(http.StatusOK, map[string]any{
-		"instrument":      map[string]any{"id": in.ID, "slug": in.Slug, "name": in.Name},
+		"instrument": map[string]any{"id": in.ID, "slug": in.Slug, "name": in.Name, "deadline": in.Deadline,
+			"current_status": matching.CallStatus(in.Status, in.Deadline, s.now())},
 		"actor_id":        lead.ID,
 		"required_skills": nonNil(rep.Required),
 		"current":         toTeamView(rep.Current, actors),

@@ -44,7 +44,7 @@ func TestActorFundingEligibility(t *testing.T) {
 
 	all := fundingItems(t, e.call("GET", "/api/v1/actors/"+studio+"/funding?limit=100&include_closed=true", nil, owner.Access))
 	for slug, want := range map[string]string{
-		"crea-media-devvgim":          "eligible", // Creative Europe MEDIA video games development (closed call, asked for)
+		"crea-media-devvgim":          "closed", // Creative Europe MEDIA video games development (closed call, asked for)
 		"fr-credit-impot-jeux-video":  "eligible",
 		"ie-digital-games-tax-credit": "ineligible",
 		"crea-cult-coop-small":        "with_partners",
@@ -79,14 +79,17 @@ func TestActorFundingEligibility(t *testing.T) {
 	if !countryFailed {
 		t.Errorf("Irish credit: no failed country criterion: %v", all["ie-digital-games-tax-credit"]["reasons"])
 	}
-	// Ranked best first; the French credit above the Irish one.
+	// Ranked best first, closed calls last; the French credit above the Irish one.
 	items := e.call("GET", "/api/v1/actors/"+studio+"/funding?limit=100&include_closed=true", nil, owner.Access).JSON["items"].([]any)
-	prev := 2.0
+	prev, closed := 2.0, false
 	pos := map[string]int{}
 	for i, it := range items {
 		m := it.(map[string]any)
-		if s := m["score"].(float64); s > prev {
-			t.Errorf("not sorted by score at %d", i)
+		if m["status"] == "closed" && !closed {
+			prev, closed = 2.0, true
+		}
+		if s := m["score"].(float64); s > prev || (closed && m["status"] != "closed") {
+			t.Errorf("not sorted by status and score at %d", i)
 		} else {
 			prev = s
 		}

@@ -44,7 +44,7 @@ type ConsortiumQuery struct {
 type TeamMember struct {
 	ID     string
 	Name   string
-	Role   string   // lead | chosen | suggested
+	Role   string   // lead | partner (the asking actor, when it may not coordinate) | chosen | suggested
 	Covers []string // required skills this member covers (offered at similarity >= 0.6)
 	Fills  []string // composition rules it helps meet, in words
 }
@@ -470,6 +470,8 @@ func (ts *teamSearch) describe(team []Applicant, nCore int) Team {
 	for i, m := range team {
 		role := "suggested"
 		switch {
+		case i == 0 && !canCoordinate(m, ts.e):
+			role = RolePartner // the asking actor, who may only join as a partner
 		case i == 0:
 			role = "lead"
 		case i < nCore:
@@ -505,22 +507,13 @@ func (ts *teamSearch) describe(team []Applicant, nCore int) Team {
 
 // ---- hard rules ----
 
-func memberOK(a Applicant, e Eligibility, p Places) bool {
-	for _, c := range memberCriteria(a, e, p) {
-		if !c.Met {
-			return false
-		}
-	}
-	return true
-}
-
 // CheckTeam evaluates every hard rule of e for a team: each member's own eligibility, entities,
 // distinct countries, sector mix (distinct members), "not only" sectors, the sector rule and AI +
 // CCI presence. Unmet rules say in words what is missing.
 func CheckTeam(e Eligibility, team []Applicant, p Places) []Criterion {
 	var out []Criterion
 	for _, m := range team {
-		for _, c := range memberCriteria(m, e, p) {
+		for _, c := range memberCriteria(m, e, p, true) {
 			if !c.Met {
 				out = append(out, Criterion{Code: "member_" + c.Code, Met: false, Message: fmt.Sprintf("%s cannot take part: %s", subject(m), lowerFirst(c.Message))})
 			}
@@ -571,6 +564,13 @@ func teamRules(e Eligibility, team []Applicant, p Places) []Criterion {
 				msg = "needs a partner outside " + words(r.NotOnlySectors, "and")
 			}
 			out = append(out, Criterion{Code: "not_only_sectors", Met: met, Message: msg})
+		}
+		if len(e.PartnerOrgTypes) > 0 {
+			if i := slices.IndexFunc(team, func(m Applicant) bool { return canCoordinate(m, e) }); i >= 0 {
+				out = append(out, Criterion{Code: "coordinator", Met: true, Message: subject(team[i]) + " can coordinate"})
+			} else {
+				out = append(out, Criterion{Code: "coordinator", Met: false, Message: "needs a coordinator: " + words(orgWordsSingular(e.OrgTypes), "or")})
+			}
 		}
 		if r.RequiresAIAndCCI {
 			ai := slices.ContainsFunc(team, func(m Applicant) bool { return m.Kind == "ai" })
@@ -696,6 +696,9 @@ func deficit(e Eligibility, team []Applicant) int {
 		if len(r.NotOnlySectors) > 0 && !slices.ContainsFunc(team, func(m Applicant) bool { return !onlyIn(m.Sectors, r.NotOnlySectors) }) {
 			d++
 		}
+		if len(e.PartnerOrgTypes) > 0 && !slices.ContainsFunc(team, func(m Applicant) bool { return canCoordinate(m, e) }) {
+			d++
+		}
 		if r.RequiresAIAndCCI {
 			if !slices.ContainsFunc(team, func(m Applicant) bool { return m.Kind == "ai" }) {
 				d++
@@ -738,6 +741,11 @@ func fills(e Eligibility, team []Applicant) [][]string {
 			if i := slices.IndexFunc(team, func(m Applicant) bool { return m.Kind == kind }); i >= 0 {
 				out[i] = append(out[i], "the "+kindNames[kind]+" member")
 			}
+		}
+	}
+	if len(e.PartnerOrgTypes) > 0 {
+		if i := slices.IndexFunc(team, func(m Applicant) bool { return canCoordinate(m, e) }); i >= 0 {
+			out[i] = append(out[i], "the coordinator")
 		}
 	}
 	return out

@@ -15,14 +15,16 @@ import (
 
 // Eligibility is who may apply, as the reference data writes it. Empty lists mean "no restriction".
 type Eligibility struct {
-	ApplicantKinds    []string         `json:"applicant_kinds"`
-	OrgTypes          []string         `json:"org_types"`
-	Countries         []string         `json:"countries"` // ISO alpha-2 codes and set names
-	Sectors           []string         `json:"sectors"`   // the applicant (or one member of a consortium) is active in one
-	SingleApplicant   bool             `json:"single_applicant"`
-	Consortium        *ConsortiumRules `json:"consortium"`
-	MinYearsOperating int              `json:"min_years_operating,omitempty"`
-	Conditions        []string         `json:"conditions,omitempty"`
+	ApplicantKinds  []string         `json:"applicant_kinds"`
+	OrgTypes        []string         `json:"org_types"`
+	Countries       []string         `json:"countries"` // ISO alpha-2 codes and set names
+	Sectors         []string         `json:"sectors"`   // the applicant (or one member of a consortium) is active in one
+	SingleApplicant bool             `json:"single_applicant"`
+	Consortium      *ConsortiumRules `json:"consortium"`
+	// PartnerOrgTypes may join a consortium as partners but not lead it (OrgTypes may do both).
+	PartnerOrgTypes   []string `json:"partner_org_types,omitempty"`
+	MinYearsOperating int      `json:"min_years_operating,omitempty"`
+	Conditions        []string `json:"conditions,omitempty"`
 }
 
 // ConsortiumRules are the composition rules of a consortium call.
@@ -130,6 +132,7 @@ const (
 	Eligible     = "eligible"
 	WithPartners = "with_partners"
 	Ineligible   = "ineligible"
+	Closed       = "closed" // the call is closed: nobody can apply now, whatever the criteria say
 )
 
 // Call statuses as assessed (Closed also when an open call's deadline has passed).
@@ -143,7 +146,11 @@ const (
 type FundingFit struct {
 	Eligibility string
 	Status      string
-	Score       float64 // in [0,1]
+	EligibleAs  []string // the roles the rules allow now (RoleLead, RolePartner); empty when closed or ineligible
+	Role        string   // the role Crossover suggests among EligibleAs; "" when none
+	RoleReason  string   // why, in one sentence; "" when no role
+	Size        string   // SizeFits, SizeLarge, SizeSmall, SizePartnerShare; "" when amounts or org type are unknown
+	Score       float64  // in [0,1]
 	Reasons     []Criterion
 	Missing     []string // what a consortium (or the actor) still lacks, in words
 	Conditions  []string // rules a profile cannot show; the actor checks them
@@ -159,13 +166,6 @@ const (
 var (
 	eligibilityFactor = map[string]float64{Eligible: 1, WithPartners: 0.8, Ineligible: 0.25}
 	statusFactor      = map[string]float64{StatusOpen: 1, StatusReference: 0.8, StatusClosed: 0.6}
-	// orgBudget is roughly the largest grant an organisation of each type can run alone (EUR): a
-	// scheme whose minimum is far above it is a poor fit for that actor alone.
-	orgBudget = map[string]int64{"freelancer": 100_000, "ngo": 500_000, "startup": 2_500_000, "sme": 5_000_000,
-		"network": 2_000_000, "public_institution": 20_000_000, "university": 50_000_000, "research_lab": 20_000_000,
-		"large_company": 100_000_000}
-	// orgFloor is below what is worth the paperwork for large organisations.
-	orgFloor = map[string]int64{"large_company": 50_000, "university": 20_000, "public_institution": 10_000}
 )
 
 // AssessFunding evaluates every eligibility criterion of in for a, its fit, and its score. now
@@ -179,13 +179,11 @@ func AssessFunding(a Applicant, in Instrument, p Places, now time.Time) FundingF
 	add := func(code string, met bool, format string, args ...any) {
 		out.Reasons = append(out.Reasons, Criterion{Code: code, Met: met, Message: fmt.Sprintf(format, args...)})
 	}
-	own := true // the actor's own criteria, which every member of a consortium must meet too
-	for _, c := range memberCriteria(a, e, p) {
-		out.Reasons = append(out.Reasons, c)
-		own = own && c.Met
-	}
-
 	consortium := e.needsConsortium()
+	for _, c := range memberCriteria(a, e, p, consortium) {
+		out.Reasons = append(out.Reasons, c)
+	}
+	canLead, canPartner := leadOK(a, e, p), consortium && memberOK(a, e, p)
 	if len(e.Sectors) > 0 {
 		met := overlaps(a.Sectors, e.Sectors)
 		switch {
@@ -195,12 +193,12 @@ func AssessFunding(a Applicant, in Instrument, p Places, now time.Time) FundingF
 			add("sector", false, "A member must work in %s; you do not, a partner can", sectorWords(e.Sectors))
 		default:
 			add("sector", false, "Open to %s only; you work in %s", sectorWords(e.Sectors), orNone(words(a.Sectors, "and")))
-			own = false
+			canLead = false
 		}
 	}
 
 	switch {
-	case !own:
+	case !canLead && !canPartner:
 		out.Eligibility = Ineligible
 	case consortium:
 		out.Eligibility = WithPartners
@@ -222,32 +220,17 @@ func AssessFunding(a Applicant, in Instrument, p Places, now time.Time) FundingF
 		out.Eligibility = Eligible
 		add("single_applicant", true, "You can apply on your own")
 	}
+	verdict := out.Eligibility
 
-	out.Status = callStatus(in, now)
-	switch out.Status {
-	case StatusOpen:
-		if in.Deadline != "" {
-			add("status", true, "Open: the deadline is %s", in.Deadline)
-		} else {
-			add("status", true, "Open, with no fixed deadline known (continuous or recurring)")
-		}
-	case StatusReference:
-		add("status", true, "Shown as a model: a reference scheme or past call; check the next call's terms")
+	out.Status = CallStatus(in.Status, in.Deadline, now)
+	switch {
+	case out.Eligibility == Ineligible:
+	case out.Status == StatusClosed: // never "eligible" for a call nobody can apply to
+		out.Eligibility = Closed
 	default:
-		if in.Deadline != "" {
-			add("status", false, "Closed: the deadline was %s", in.Deadline)
-		} else {
-			add("status", false, "Closed")
-		}
+		out.EligibleAs, out.Role, out.RoleReason = roles(a, in, canLead, canPartner)
 	}
-	switch in.Channel {
-	case "via_financial_intermediary":
-		add("channel", true, "Banks, guarantee institutions or funds apply; you borrow or raise from them")
-	case "via_hub":
-		add("channel", true, "Delivered through hubs: you ask a hub for its services")
-	case "tax_return":
-		add("channel", true, "Claimed through the tax system")
-	}
+	out.Reasons = append(out.Reasons, callReasons(in, out.Status)...)
 
 	// Fit.
 	skills, skillReason := skillFit(a, in.SkillsFocus)
@@ -263,38 +246,55 @@ func AssessFunding(a Applicant, in Instrument, p Places, now time.Time) FundingF
 			add("sectors_focus", false, "Its focus is %s, not your sectors", sectorWords(in.SectorsFocus))
 		}
 	}
-	size, sizeReason := sizeFit(a.OrgType, in, consortium)
+	var size float64
+	var sizeReason Criterion
+	size, sizeReason, out.Size = sizeFit(a.OrgType, in, consortium, out.Role == RolePartner || (!canLead && canPartner))
 	if sizeReason.Message != "" {
 		out.Reasons = append(out.Reasons, sizeReason)
 	}
 	fit := fitSkills*skills + fitSectors*sectors + fitSize*size
-	out.Score = round3(min(1, max(0, fit*eligibilityFactor[out.Eligibility]*statusFactor[out.Status])))
+	out.Score = round3(min(1, max(0, fit*eligibilityFactor[verdict]*statusFactor[out.Status])))
 	if out.Missing == nil {
 		out.Missing = []string{}
 	}
 	if out.Conditions == nil {
 		out.Conditions = []string{}
 	}
+	if out.EligibleAs == nil {
+		out.EligibleAs = []string{}
+	}
 	return out
 }
 
-// memberCriteria are the rules every applicant (and every consortium member) must meet alone.
-func memberCriteria(a Applicant, e Eligibility, p Places) []Criterion {
+// callReasons say whether the call is open and how its money is reached.
+func callReasons(in Instrument, status string) []Criterion {
 	var out []Criterion
-	if len(e.ApplicantKinds) > 0 {
-		met := slices.Contains(e.ApplicantKinds, a.Kind)
-		out = append(out, Criterion{Code: "applicant_kind", Met: met,
-			Message: fmt.Sprintf("Open to %s actors; %s is %s", words(kindWords(e.ApplicantKinds), "and"), subject(a), kindWord(a.Kind))})
+	add := func(code string, met bool, format string, args ...any) {
+		out = append(out, Criterion{Code: code, Met: met, Message: fmt.Sprintf(format, args...)})
 	}
-	if len(e.OrgTypes) > 0 {
-		met := slices.Contains(e.OrgTypes, a.OrgType)
-		out = append(out, Criterion{Code: "org_type", Met: met,
-			Message: fmt.Sprintf("Open to %s; %s is %s", words(orgWords(e.OrgTypes), "and"), subject(a), orNone(orgWord(a.OrgType)))})
+	switch status {
+	case StatusOpen:
+		if in.Deadline != "" {
+			add("status", true, "Open: the deadline is %s", in.Deadline)
+		} else {
+			add("status", true, "Open, with no fixed deadline known (continuous or recurring)")
+		}
+	case StatusReference:
+		add("status", true, "Shown as a model: a reference scheme or past call; check the next call's terms")
+	default:
+		if in.Deadline != "" {
+			add("status", false, "Closed: the deadline was %s; nobody can apply to this call any more", in.Deadline)
+		} else {
+			add("status", false, "Closed: nobody can apply to this call any more")
+		}
 	}
-	if len(e.Countries) > 0 {
-		met := p.Allowed(e.Countries, a.Country)
-		out = append(out, Criterion{Code: "country", Met: met,
-			Message: fmt.Sprintf("Applicants established in %s; %s is in %s", p.describe(e.Countries), subject(a), orNone(a.Country))})
+	switch in.Channel {
+	case "via_financial_intermediary":
+		add("channel", true, "Banks, guarantee institutions or funds apply; you borrow or raise from them")
+	case "via_hub":
+		add("channel", true, "Delivered through hubs: you ask a hub for its services")
+	case "tax_return":
+		add("channel", true, "Claimed through the tax system")
 	}
 	return out
 }
@@ -304,21 +304,6 @@ func subject(a Applicant) string {
 		return a.Name
 	}
 	return "the applicant"
-}
-
-func callStatus(in Instrument, now time.Time) string {
-	switch in.Status {
-	case StatusReference:
-		return StatusReference
-	case StatusOpen:
-		if in.Deadline != "" {
-			if d, err := time.Parse(time.DateOnly, in.Deadline); err == nil && now.UTC().Format(time.DateOnly) > d.Format(time.DateOnly) {
-				return StatusClosed
-			}
-		}
-		return StatusOpen
-	}
-	return StatusClosed
 }
 
 // skillFit: the share of the instrument's skills focus the actor offers (full credit) or needs (the
@@ -346,29 +331,6 @@ func skillFit(a Applicant, focus []string) (float64, Criterion) {
 		return v, Criterion{Code: "skills_focus", Met: true, Message: "It funds work on " + skillWords(needed) + ", which you need"}
 	}
 	return 0, Criterion{Code: "skills_focus", Met: false, Message: "Its focus (" + skillWords(focus) + ") is not in your offers or needs"}
-}
-
-func sizeFit(orgType string, in Instrument, consortium bool) (float64, Criterion) {
-	if in.AmountMin == 0 && in.AmountMax == 0 {
-		return 0.7, Criterion{}
-	}
-	budget, ok := orgBudget[orgType]
-	if !ok {
-		return 0.7, Criterion{}
-	}
-	if in.AmountMin > budget {
-		if consortium {
-			return 0.7, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("From €%s per project: large for %s alone, shared in a consortium", money(in.AmountMin), orgWord(orgType))}
-		}
-		return 0.2, Criterion{Code: "amount", Met: false, Message: fmt.Sprintf("From €%s per project: large for %s", money(in.AmountMin), orgWord(orgType))}
-	}
-	if floor := orgFloor[orgType]; in.AmountMax > 0 && in.AmountMax < floor {
-		return 0.5, Criterion{Code: "amount", Met: false, Message: fmt.Sprintf("Up to €%s: small for %s", money(in.AmountMax), orgWord(orgType))}
-	}
-	if in.AmountMax > 0 {
-		return 1, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("Up to €%s, a size that suits %s", money(in.AmountMax), orgWord(orgType))}
-	}
-	return 1, Criterion{Code: "amount", Met: true, Message: fmt.Sprintf("From €%s, a size that suits %s", money(in.AmountMin), orgWord(orgType))}
 }
 
 func noteOf(r *ConsortiumRules) string {
@@ -450,6 +412,14 @@ func orgWord(o string) string {
 		return w
 	}
 	return o
+}
+
+func orgWordsSingular(os []string) []string {
+	out := make([]string, len(os))
+	for i, o := range os {
+		out[i] = orgWord(o)
+	}
+	return out
 }
 
 func orgWords(os []string) []string {

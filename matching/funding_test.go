@@ -117,13 +117,14 @@ func TestEligibilityOnSeededInstruments(t *testing.T) {
 		missing    []string // substrings, each in some missing entry
 		unmet      []string // criterion codes not met
 	}{
-		{"French studio: Creative Europe video games", gamesStudio(), "crea-media-devvgim", Eligible, nil, []string{"status"}},
+		{"French studio: Creative Europe video games, closed", gamesStudio(), "crea-media-devvgim", Closed, nil, []string{"status"}},
 		{"French studio: French games tax credit", gamesStudio(), "fr-credit-impot-jeux-video", Eligible, nil, nil},
 		{"French studio: not the Irish tax credit", gamesStudio(), "ie-digital-games-tax-credit", Ineligible, nil, []string{"country"}},
 		{"French studio: not Section 481 (film)", gamesStudio(), "ie-section-481", Ineligible, nil, []string{"country", "sector"}},
 		{"Swiss studio: not a MEDIA country", swissStudio, "crea-media-devvgim", Ineligible, nil, []string{"country", "status"}},
-		// Creative Europe takes legal entities only: the seeded org types leave freelancers out.
-		{"freelancer: not a legal entity for Creative Europe cooperation", freelancer(), "crea-cult-coop-small", Ineligible, nil, []string{"org_type"}},
+		// Creative Europe consortia are led by organisations; a freelancer joins one as a partner.
+		{"freelancer: a partner in a Creative Europe cooperation", freelancer(), "crea-cult-coop-small", WithPartners,
+			[]string{"needs a coordinator"}, nil},
 		{"small design studio alone: cooperation project needs partners", designStudio(), "crea-cult-coop-small", WithPartners,
 			[]string{"needs ≥ 2 more partners from 2 other countries"}, nil},
 		{"freelancer: not an org type of the MEDIA scheme", freelancer(), "crea-media-devvgim", Ineligible, nil, []string{"org_type", "sector", "status"}},

@@ -303,8 +303,17 @@ func (s *Store) Instrument(ctx context.Context, idOrSlug string) (*Instrument, e
 // InstrumentFilter selects instruments in a list.
 type InstrumentFilter struct {
 	Status, Type, Q string
-	Limit           int
-	Cursor          string // the slug of the last instrument of the previous page
+	// Today, when set, makes Status the state on that day: a deadline before it closes an open
+	// call and a reference entry alike.
+	Today  *time.Time
+	Limit  int
+	Cursor string // the slug of the last instrument of the previous page
+}
+
+// startOfDay is midnight UTC of t's date, as deadlines are stored.
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // ListInstruments returns a page of instruments ordered by slug and the next cursor.
@@ -313,8 +322,14 @@ func (s *Store) ListInstruments(ctx context.Context, f InstrumentFilter) ([]*Ins
 		f.Limit = 20
 	}
 	q := s.conn(ctx).Model(&instrumentRow{})
-	if f.Status != "" {
+	switch {
+	case f.Status == "":
+	case f.Today == nil:
 		q = q.Where("status = ?", f.Status)
+	case f.Status == "closed":
+		q = q.Where("(status = ? OR (status IN ? AND deadline < ?))", "closed", []string{"open", "reference"}, startOfDay(*f.Today))
+	default:
+		q = q.Where("status = ? AND (deadline IS NULL OR deadline >= ?)", f.Status, startOfDay(*f.Today))
 	}
 	if f.Type != "" {
 		q = q.Where("type = ?", f.Type)

@@ -116,6 +116,8 @@ type Instrument struct {
 type Eligibility struct {
 	ApplicantKinds []string `json:"applicant_kinds"` // cci | ai | intermediary
 	OrgTypes       []string `json:"org_types"`       // for indirect channels: the final beneficiaries
+	// PartnerOrgTypes may join a consortium as partners but not lead it (OrgTypes may do both).
+	PartnerOrgTypes []string `json:"partner_org_types,omitempty"`
 	// Countries holds ISO 3166-1 alpha-2 codes and set names (see CountrySet); the
 	// applicant must be established in their union.
 	Countries []string `json:"countries"`
@@ -313,6 +315,19 @@ func (r ReferenceIndex) checkEligibility(e Eligibility) []FieldError {
 		if !slices.Contains(OrgTypes, o) {
 			bad(fmt.Sprintf("org_types[%d]", i), "%q is not one of %v", o, OrgTypes)
 		}
+	}
+	for i, o := range e.PartnerOrgTypes {
+		switch {
+		case !slices.Contains(OrgTypes, o):
+			bad(fmt.Sprintf("partner_org_types[%d]", i), "%q is not one of %v", o, OrgTypes)
+		case slices.Contains(e.OrgTypes, o):
+			bad(fmt.Sprintf("partner_org_types[%d]", i), "%q is already in org_types, which may lead and be partners", o)
+		case len(e.OrgTypes) == 0:
+			bad(fmt.Sprintf("partner_org_types[%d]", i), "needs org_types: the organisations that may lead")
+		}
+	}
+	if len(e.PartnerOrgTypes) > 0 && e.Consortium == nil {
+		bad("partner_org_types", "applies to consortium calls only")
 	}
 	for i, c := range e.Countries {
 		if _, isSet := countrySets[c]; !isSet && !ValidCountry(c) {

@@ -205,7 +205,10 @@ export class Api {
   matches(id: string, kind?: string, limit = 20, collaboration_modes?: string) {
     return this.request<MatchPage>('GET', `/api/v1/actors/${encodeURIComponent(id)}/matches${qs({ kind, limit, collaboration_modes })}`);
   }
-  actorFunding(id: string, limit = 20) { return this.request<Page<FundingMatch>>('GET', `/api/v1/actors/${encodeURIComponent(id)}/funding${qs({ limit })}`); }
+  /** includeClosed: also the closed calls (eligibility closed), listed after the others. */
+  actorFunding(id: string, limit = 20, includeClosed = false) {
+    return this.request<Page<FundingMatch>>('GET', `/api/v1/actors/${encodeURIComponent(id)}/funding${qs({ limit, include_closed: includeClosed || undefined })}`);
+  }
   funding() { return this.request<Page<Instrument>>('GET', '/api/v1/funding'); }
   /** with: partners already chosen (at most 20 ids); the answer's `current` is the gap analysis of lead + chosen. */
   consortium(instrumentId: string, actorId: string, withIds: string[] = []) {

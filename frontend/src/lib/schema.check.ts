@@ -1,7 +1,7 @@
 // Compile-time contract checks (run by `npm run check`): what the client sends must fit the request types
 // of the served OpenAPI document, generated into schema.d.ts by `npm run gen:types`.
 import type { components } from './schema';
-import type { ActorInput, Feedback } from './types';
+import type { ActorInput, Feedback, FundingMatch } from './types';
 
 type S = components['schemas'];
 type Fits<T extends U, U> = T;
@@ -10,3 +10,7 @@ export type ActorBodyFits = Fits<ActorInput & { version?: number }, S['ActorInpu
 export type RegisterBodyFits = Fits<{ email: string; password: string; display_name: string; accept_terms: boolean; consent_matching: boolean }, S['RegisterRequest']>;
 export type FeedbackVerdictFits = Fits<Feedback['verdict'], S['Feedback']['verdict']>;
 export type StatsOverview = S['StatsOverview'];
+// What the funding screen reads of a funding match is what the server may send (both ways for the verdicts).
+export type FundingVerdictFits = Fits<S['FundingMatch']['eligibility'], FundingMatch['eligibility']>;
+export type FundingRoleFits = Fits<NonNullable<S['FundingMatch']['role']>, NonNullable<FundingMatch['role']>>;
+export type FundingSizeFits = Fits<NonNullable<S['FundingMatch']['size']>, NonNullable<FundingMatch['size']>>;

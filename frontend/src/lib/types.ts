@@ -169,16 +169,30 @@ export interface Instrument {
   currency?: string;
   deadline?: string | null;
   status?: string;
+  /** The state on the server's date: closed once the deadline has passed, whatever `status` says. */
+  current_status?: 'open' | 'closed' | 'reference';
   url?: string;
   source_url?: string;
   summary?: string;
   [k: string]: unknown;
 }
 
+export type FundingRole = 'lead' | 'partner';
+
 export interface FundingMatch {
   instrument: Instrument;
   score: number;
-  eligibility: 'eligible' | 'with_partners' | 'ineligible';
+  /** closed: the call is closed, so nobody can apply now (never "eligible"). */
+  eligibility: 'eligible' | 'with_partners' | 'ineligible' | 'closed';
+  status?: 'open' | 'closed' | 'reference';
+  /** The roles the rules allow now; the suggested one is `role`. */
+  eligible_as?: FundingRole[];
+  role?: FundingRole | '';
+  role_reason?: string;
+  /** The amounts against what an organisation of the actor's type can run. */
+  size?: 'fits' | 'large' | 'small' | 'partner_share' | '';
+  /** The consortium suggestions for this actor, when it may join as a partner. */
+  consortium_url?: string;
   reasons: Reason[];
   missing: (string | Reason)[];
 }
