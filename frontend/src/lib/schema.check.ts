@@ -1,7 +1,7 @@
 // Compile-time contract checks (run by `npm run check`): what the client sends must fit the request types
 // of the served OpenAPI document, generated into schema.d.ts by `npm run gen:types`.
 import type { components } from './schema';
-import type { ActorInput, Feedback, FundingMatch } from './types';
+import type { ActorInput, Feedback, FundingMatch, MatchAdvice } from './types';
 
 type S = components['schemas'];
 type Fits<T extends U, U> = T;
@@ -14,3 +14,5 @@ export type StatsOverview = S['StatsOverview'];
 export type FundingVerdictFits = Fits<S['FundingMatch']['eligibility'], FundingMatch['eligibility']>;
 export type FundingRoleFits = Fits<NonNullable<S['FundingMatch']['role']>, NonNullable<FundingMatch['role']>>;
 export type FundingSizeFits = Fits<NonNullable<S['FundingMatch']['size']>, NonNullable<FundingMatch['size']>>;
+// The advice the matches screen reads is the served document's MatchAdvice, field for field.
+export type MatchAdviceFits = Fits<S['MatchAdvice'], MatchAdvice>;

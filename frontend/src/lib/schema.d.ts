@@ -2014,6 +2014,26 @@ export interface components {
                 sectors?: string[];
             };
         };
+        MatchAdvice: {
+            candidates: number;
+            filtered_out: number;
+            language_blocked: number;
+            languages: string[];
+            no_needs: boolean;
+            no_offers: boolean;
+            /**
+             * @description why others are not suggested this profile now
+             * @enum {string}
+             */
+            not_visible_because?: "matching_paused" | "unavailable" | "stale" | "unclaimed" | "at_capacity";
+            reciprocal: number;
+            uncovered_needs: string[];
+            visible: boolean;
+            wanted_offers: {
+                partners: number;
+                skill: string;
+            }[];
+        };
         MembersAdded: {
             invited: string[];
             joined: string[];
@@ -2853,6 +2873,10 @@ export interface operations {
                 remote?: boolean;
                 /** @description include reasons (default true) */
                 explain?: boolean;
+                /** @description comma-separated modes: partners open to at least one of them */
+                collaboration_modes?: string;
+                /** @description true: always add one_sided and advice; false: never; left out: only when fewer than 5 reciprocal partners are found */
+                one_sided?: boolean;
             };
             header?: never;
             path: {
@@ -2869,7 +2893,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        advice?: components["schemas"]["MatchAdvice"];
                         items: components["schemas"]["Match"][];
+                        /** @description partners who cover your needs while you cover none of theirs (backward 0), ranked by forward × context; apart from the reciprocal items, never mixed into them */
+                        one_sided?: components["schemas"]["Match"][];
                     };
                 };
             };
