@@ -375,6 +375,7 @@ func seedDemo(ctx context.Context, store *models.Store, stdout io.Writer) error 
 	for _, l := range seeds.DemoLogins {
 		fmt.Fprintf(stdout, "  %-28s %s\n", l.Email, l.Role)
 	}
+	fmt.Fprintln(stdout, "  every other demo profile signs in as its name in lower case, words joined by dots, e.g. "+seeds.DemoEmail("Sonarai Labs"))
 	return nil
 }
 
