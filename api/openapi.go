@@ -468,7 +468,7 @@ func apiSchemas() map[string]any {
 			"my_outcomes": map[string]any{"description": "the caller's own outcome questions on a connected introduction (empty otherwise): due (notified) from due_at, answerable now or not, the answer so far",
 				"type": "array", "items": obj(map[string]any{"stage": str("", "30d", "6m"), "actor_id": nullable("string"), "due_at": tTime, "due": tBool, "answerable": tBool,
 					"answer": map[string]any{"type": []any{"string", "null"}, "enum": []any{"no_contact", "talking", "collaborating", "agreement", nil}}, "answered_at": tTimeNull, "answers": tStrings},
-					"stage", "due_at", "due", "answerable", "answer", "answered_at")},
+					"stage", "actor_id", "due_at", "due", "answerable", "answer", "answered_at", "answers")},
 			"expires_at": tTime, "connected_at": tTimeNull, "created_at": tTime, "updated_at": tTime, "version": tInt}, "id", "kind", "status", "parties"),
 		"BrokerStats": obj(map[string]any{"proposed": tInt, "pending": tInt, "connected": tInt, "declined": tInt, "withdrawn": tInt, "expired": tInt,
 			"successful": tInt, "outcomes": map[string]any{"type": "object", "additionalProperties": tInt}}),

@@ -82,7 +82,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An actor's verdicts on suggested partners */
+        /** An actor's verdicts on suggested partners, each with the partner's name, kind and country (target; null when hidden) */
         get: operations["getApiV1ActorsIdFeedback"];
         put?: never;
         /** Say not_interested, met_before or saved about a suggested partner */
@@ -105,6 +105,23 @@ export interface paths {
         post?: never;
         /** Withdraw a verdict */
         delete: operations["deleteApiV1ActorsIdFeedbackTarget"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actors/{id}/fit/{other}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How one visible actor (:other) fits an actor (:id), in both directions, whatever the ranking rules say (owner of :id, intermediary or admin); never contact */
+        get: operations["getApiV1ActorsIdFitOther"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -239,7 +256,8 @@ export interface paths {
         delete: operations["deleteApiV1ActorsIdSavedSearchesSearch"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename a saved search (owner or admin) */
+        patch: operations["patchApiV1ActorsIdSavedSearchesSearch"];
         trace?: never;
     };
     "/api/v1/auth/login": {
@@ -421,6 +439,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's cohorts, newest first, with member counts
+         * @description Roles: intermediary, admin.
+         */
+        get: operations["getApiV1Cohorts"];
+        put?: never;
+        /**
+         * Create a cohort (an event or programme) owned by the caller
+         * @description Roles: intermediary, admin.
+         */
+        post: operations["postApiV1Cohorts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cohorts/draft": {
         parameters: {
             query?: never;
@@ -432,9 +474,239 @@ export interface paths {
         put?: never;
         /**
          * Batch matching for a cohort: the CCI × AI pairs with the highest total score that keep everyone within capacity (max-weight b-matching), with greedy's total for comparison
-         * @description Nothing is stored: review and edit the draft, then publish pairs as brokered introductions (POST /introductions with broker_actor_id). Roles: intermediary, admin.
+         * @description Nothing is stored. A stored cohort keeps its draft instead: POST /cohorts/{id}/draft, then edit and publish it. Roles: intermediary, admin.
          */
         post: operations["postApiV1CohortsDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cohorts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One cohort (owner or admin; anyone else gets 404)
+         * @description Roles: intermediary, admin.
+         */
+        get: operations["getApiV1CohortsId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a cohort with its members and draft (published introductions stay)
+         * @description Roles: intermediary, admin.
+         */
+        delete: operations["deleteApiV1CohortsId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a cohort; version (body or If-Match) is required, a stale one is 409; null clears a date or the broker
+         * @description Roles: intermediary, admin.
+         */
+        patch: operations["patchApiV1CohortsId"];
+        trace?: never;
+    };
+    "/api/v1/cohorts/{id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored draft: pairs, optimal and greedy totals, which pairs are published and the state of their introductions
+         * @description Roles: intermediary, admin.
+         */
+        get: operations["getApiV1CohortsIdDraft"];
+        put?: never;
+        /**
+         * Run the batch matching over the joined members and store it as the draft
+         * @description Replaces the unpublished pairs; published ones stay and are not proposed again. Each actor's capacity is what its pending and recently connected introductions leave of it. The hard rules are the engine's (available, not excluded, not the same member, a language in common). Roles: intermediary, admin.
+         */
+        post: operations["postApiV1CohortsIdDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cohorts/{id}/draft/pairs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a pair of two joined members; the engine scores it, and its hard rules or a full capacity refuse it (422)
+         * @description Roles: intermediary, admin.
+         */
+        post: operations["postApiV1CohortsIdDraftPairs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cohorts/{id}/draft/pairs/{pair}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an unpublished pair (a published one is 409: withdraw its introduction)
+         * @description Roles: intermediary, admin.
+         */
+        delete: operations["deleteApiV1CohortsIdDraftPairsPair"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cohorts/{id}/draft/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish every unpublished pair as a brokered double-opt-in introduction (idempotent)
+         * @description Same rules and limits as POST /introductions with broker_actor_id, pair by pair, best first: a refused pair is listed in failed with the rule's code (at_capacity, too_many_pending, rate_limited, already_open, not_available, recently_declined…) and stays unpublished; the others go through. Published pairs are skipped, so publishing again creates nothing new. Roles: intermediary, admin.
+         */
+        post: operations["postApiV1CohortsIdDraftPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cohorts/{id}/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cohort's funnel: invited, joined, profiles complete, introductions requested and their states, connected, outcomes
+         * @description Roles: intermediary, admin.
+         */
+        get: operations["getApiV1CohortsIdFunnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cohorts/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite actors: each owner is notified and accepts or declines; actors the organiser manages join at once
+         * @description All or nothing: every listed actor must be a visible, claimed CCI or AI actor (422 names actor_ids[i]). Members already there are skipped; a declined one is invited again. At most 500 members. Roles: intermediary, admin.
+         */
+        post: operations["postApiV1CohortsIdInvitations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cohorts/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The members with their status (invited, joined, declined) and profile completeness
+         * @description Roles: intermediary, admin.
+         */
+        get: operations["getApiV1CohortsIdMembers"];
+        put?: never;
+        /**
+         * Add actors the organiser manages (created or imported by them) as joined
+         * @description Roles: intermediary, admin.
+         */
+        post: operations["postApiV1CohortsIdMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cohorts/{id}/members/{actor}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a member with its unpublished draft pairs
+         * @description Roles: intermediary, admin.
+         */
+        delete: operations["deleteApiV1CohortsIdMembersActor"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cohorts/{id}/members/{actor}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The actor's owner accepts a cohort invitation (invited or declined → joined); the organiser is notified */
+        post: operations["postApiV1CohortsIdMembersActorAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cohorts/{id}/members/{actor}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The actor's owner declines a cohort invitation or leaves the cohort (its unpublished pairs go) */
+        post: operations["postApiV1CohortsIdMembersActorDecline"];
         delete?: never;
         options?: never;
         head?: never;
@@ -503,6 +775,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's import jobs (real runs), newest first, without their reports
+         * @description Roles: intermediary, admin.
+         */
+        get: operations["getApiV1Imports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/actors": {
         parameters: {
             query?: never;
@@ -517,6 +809,70 @@ export interface paths {
          * @description Body: the CSV as text/csv with the mapping in the query (map.<field>=<column header>, or mapping=<JSON object>), or multipart/form-data with parts file and mapping (JSON). Fields: name, kind, org_type, country, languages (required); region, sectors, offers, needs, collaboration_modes, remote, available, capacity, bio, website, contact_email, contact_phone, focus. Lists are separated by ; or |. offers: skill labels (preferred label, synonym or slug) with an optional :level (1–4, default 2); needs: labels with optional :must or :nice (default must). An unmapped field is read from a column named like it. A file that is not CSV (400 malformed_csv) or lacks a required column (422) changes nothing. The imported actors are owned by the caller and managed. Roles: intermediary, admin.
          */
         post: operations["postApiV1ImportsActors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's saved mappings
+         * @description Roles: intermediary, admin.
+         */
+        get: operations["getApiV1ImportsMappings"];
+        put?: never;
+        /**
+         * Save a named column mapping for later imports
+         * @description Roles: intermediary, admin.
+         */
+        post: operations["postApiV1ImportsMappings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/mappings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a saved mapping
+         * @description Roles: intermediary, admin.
+         */
+        delete: operations["deleteApiV1ImportsMappingsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import job: progress after each committed batch (rows_total, rows_processed, imported, failed, batches, state), and the report once done or failed
+         * @description Only the importing user or an admin; anyone else gets 404. state is running, done or failed; a job left running without progress for 5 minutes (its server stopped) is shown as failed. Counts only ever include committed batches. Roles: intermediary, admin.
+         */
+        get: operations["getApiV1ImportsId"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -618,7 +974,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Answer what came of a connected introduction */
+        /** Answer what came of a connected introduction, for the caller's side: the 30d question any time once connected, the 6m one once due (else 409 not_due); again replaces the answer */
         post: operations["postApiV1IntroductionsIdOutcome"];
         delete?: never;
         options?: never;
@@ -660,6 +1016,23 @@ export interface paths {
         head?: never;
         /** Change settings: name, pause matching, digest, open-data consent (applies to all the caller's actors) */
         patch: operations["patchApiV1Me"];
+        trace?: never;
+    };
+    "/api/v1/me/cohort-invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cohorts the caller's actors are invited to or members of, newest first */
+        get: operations["getApiV1MeCohortInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/me/export": {
@@ -1172,6 +1545,9 @@ export interface components {
             /** Format: date-time */
             updated_at?: string;
         };
+        ActorIDs: {
+            actor_ids: string[];
+        };
         ActorInput: {
             available?: boolean;
             bio?: string;
@@ -1222,6 +1598,121 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "approved" | "rejected";
             user_id: string;
+        };
+        Cohort: {
+            broker_actor_id?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            description?: string;
+            ends_on?: string | null;
+            id: string;
+            joined?: number;
+            members?: number;
+            name: string;
+            owner_id?: string;
+            pairs?: number;
+            starts_on?: string | null;
+            /** Format: date-time */
+            updated_at?: string;
+            version: number;
+        };
+        CohortDraft: {
+            candidates?: number | null;
+            cohort_id: string;
+            current_total?: number;
+            /** Format: date-time */
+            drafted_at?: string | null;
+            greedy?: {
+                pairs?: number;
+                total?: number;
+            } | null;
+            method?: string;
+            min_score?: number | null;
+            pairs: components["schemas"]["CohortPair"][];
+            published?: number;
+            /** @description the optimal total when the draft was run */
+            total?: number | null;
+            unpublished?: number;
+        };
+        CohortFunnel: {
+            cohort_id?: string;
+            completeness_mean?: number;
+            connected?: number;
+            declined?: number;
+            /** @description by status */
+            introductions?: {
+                [key: string]: number;
+            };
+            introductions_requested?: number;
+            invitations_pending?: number;
+            invited?: number;
+            joined?: number;
+            /** @description connected introductions by the best answer either side gave (none: not answered) */
+            outcomes?: {
+                [key: string]: number;
+            };
+            /** @description joined members whose profile completeness is 100 % */
+            profiles_complete?: number;
+        };
+        CohortInput: {
+            /** @description an intermediary actor of the caller: publishes the draft */
+            broker_actor_id?: string | null;
+            /** @description at most 5000 characters */
+            description?: string;
+            /** Format: date */
+            ends_on?: string | null;
+            /** @description 1 to 200 characters; required on create */
+            name?: string;
+            /** Format: date */
+            starts_on?: string | null;
+            /** @description PATCH: the version read (or If-Match) */
+            version?: number;
+        };
+        CohortInvitation: {
+            actor_id: string;
+            actor_name?: string;
+            cohort_id: string;
+            cohort_name?: string;
+            description?: string;
+            ends_on?: string | null;
+            /** Format: date-time */
+            invited_at?: string;
+            organiser?: string;
+            /** Format: date-time */
+            responded_at?: string | null;
+            starts_on?: string | null;
+            /** @enum {string} */
+            status: "invited" | "joined" | "declined";
+        };
+        CohortMember: {
+            actor_id: string;
+            capacity?: number;
+            completeness?: number;
+            country?: string;
+            hidden?: boolean;
+            /** Format: date-time */
+            invited_at?: string;
+            kind?: string;
+            managed_by_organiser?: boolean;
+            name?: string;
+            /** Format: date-time */
+            responded_at?: string | null;
+            /** @enum {string} */
+            status: "invited" | "joined" | "declined";
+        };
+        CohortPair: {
+            ai_actor_id: string;
+            ai_name?: string;
+            cci_actor_id: string;
+            cci_name?: string;
+            id: string;
+            introduction_id?: string | null;
+            introduction_status?: string | null;
+            /** Format: date-time */
+            published_at?: string | null;
+            score: number;
+            /** @enum {string} */
+            source?: "optimal" | "manual";
         };
         Consent: {
             /** Format: date-time */
@@ -1282,8 +1773,24 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
             id?: string;
+            reason?: string;
             target_id?: string;
             verdict?: string;
+        };
+        Fit: {
+            actor_id: string;
+            /** @description what actor brings to the needs of other */
+            backward: number;
+            /** @description what other brings to the needs of actor */
+            forward: number;
+            other_id: string;
+            reasons: components["schemas"]["Reason"][];
+            score: number;
+            shared: {
+                collaboration_modes?: string[];
+                languages?: string[];
+                sectors?: string[];
+            };
         };
         FundingMatch: {
             conditions?: string[];
@@ -1298,6 +1805,36 @@ export interface components {
              * @enum {string}
              */
             status?: "open" | "closed" | "reference";
+        };
+        ImportJob: {
+            async?: boolean;
+            batch_size?: number;
+            batches: number;
+            /** Format: date-time */
+            created_at?: string;
+            error?: string;
+            failed: number;
+            /** Format: date-time */
+            finished_at?: string | null;
+            id: string;
+            imported: number;
+            owner_id?: string;
+            report?: components["schemas"]["ImportReport"];
+            rows_processed: number;
+            rows_total: number;
+            /** @enum {string} */
+            state: "running" | "done" | "failed";
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        ImportMapping: {
+            /** Format: date-time */
+            created_at?: string;
+            id: string;
+            mapping: {
+                [key: string]: string;
+            };
+            name: string;
         };
         ImportReport: {
             actor_ids?: string[];
@@ -1314,6 +1851,8 @@ export interface components {
             imported: number;
             invalid: number;
             invalid_rows?: number[];
+            /** @description real runs: the import job (GET /imports/{id}) */
+            job_id?: string;
             mapping?: {
                 [key: string]: string;
             };
@@ -1434,6 +1973,21 @@ export interface components {
             /** @enum {string} */
             kind: "direct" | "brokered";
             message?: string;
+            /** @description the caller's own outcome questions on a connected introduction (empty otherwise): due (notified) from due_at, answerable now or not, the answer so far */
+            my_outcomes?: {
+                actor_id: string | null;
+                /** @enum {string|null} */
+                answer: "no_contact" | "talking" | "collaborating" | "agreement" | null;
+                answerable: boolean;
+                /** Format: date-time */
+                answered_at: string | null;
+                answers: string[];
+                due: boolean;
+                /** Format: date-time */
+                due_at: string;
+                /** @enum {string} */
+                stage: "30d" | "6m";
+            }[];
             my_roles?: string[];
             outcome_questions?: {
                 actor_id?: string | null;
@@ -1476,6 +2030,11 @@ export interface components {
                 languages?: string[];
                 sectors?: string[];
             };
+        };
+        MembersAdded: {
+            invited: string[];
+            joined: string[];
+            skipped: string[];
         };
         Need: {
             /** @enum {string} */
@@ -1633,7 +2192,7 @@ export interface components {
         Reason: {
             code: string;
             /** @enum {string} */
-            direction?: "forward" | "backward" | "both";
+            direction?: "they_bring" | "you_bring" | "both";
             level?: number;
             message: string;
             need?: string;
@@ -1700,6 +2259,8 @@ export interface components {
             /** Format: date-time */
             last_run_at?: string | null;
             name?: string;
+            /** @description in the list: items found after the search was saved */
+            new_hits?: number;
             query: components["schemas"]["SavedQuery"];
         };
         Sector: {
@@ -2153,7 +2714,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["Feedback"][];
+                        items: (components["schemas"]["Feedback"] & {
+                            target?: {
+                                country?: string;
+                                id?: string;
+                                kind?: string;
+                                name?: string;
+                            } | null;
+                        })[];
                     };
                 };
             };
@@ -2174,6 +2742,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description optional, the owner's own words, at most 500 characters; giving the same verdict again replaces it */
+                    reason?: string;
                     target_id: string;
                     /** @enum {string} */
                     verdict: "not_interested" | "met_before" | "saved";
@@ -2221,6 +2791,35 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getApiV1ActorsIdFitOther: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                other: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fit"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getApiV1ActorsIdFunding: {
@@ -2481,6 +3080,40 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    patchApiV1ActorsIdSavedSearchesSearch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                search: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1 to 100 characters */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSearch"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     postApiV1AuthLogin: {
@@ -2775,6 +3408,57 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    getApiV1Cohorts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Cohort"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    postApiV1Cohorts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CohortInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cohort"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
     postApiV1CohortsDraft: {
         parameters: {
             query?: never;
@@ -2823,6 +3507,445 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getApiV1CohortsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cohort"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteApiV1CohortsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    patchApiV1CohortsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CohortInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cohort"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getApiV1CohortsIdDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortDraft"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    postApiV1CohortsIdDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description default 0.2 */
+                    min_score?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortDraft"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postApiV1CohortsIdDraftPairs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ai_actor_id: string;
+                    cci_actor_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortPair"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteApiV1CohortsIdDraftPairsPair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                pair: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    postApiV1CohortsIdDraftPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description an intermediary actor of the caller; default: the cohort's */
+                    broker_actor_id?: string;
+                    /** @description 20 to 2000 characters; a default names the cohort */
+                    message?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        already_published?: number;
+                        attempted?: number;
+                        broker_actor_id?: string;
+                        created?: {
+                            introduction_id?: string;
+                            pair_id?: string;
+                        }[];
+                        failed?: {
+                            code?: string;
+                            message?: string;
+                            pair_id?: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getApiV1CohortsIdFunnel: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv (stage,count rows) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortFunnel"];
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    postApiV1CohortsIdInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActorIDs"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembersAdded"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getApiV1CohortsIdMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CohortMember"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    postApiV1CohortsIdMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActorIDs"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembersAdded"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    deleteApiV1CohortsIdMembersActor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                actor: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    postApiV1CohortsIdMembersActorAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                actor: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortInvitation"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    postApiV1CohortsIdMembersActorDecline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                actor: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortInvitation"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     getApiV1Funding: {
@@ -2986,6 +4109,34 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
         };
     };
+    getApiV1Imports: {
+        parameters: {
+            query?: {
+                /** @description default 20 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ImportJob"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
     postApiV1ImportsActors: {
         parameters: {
             query?: {
@@ -2995,6 +4146,10 @@ export interface operations {
                 preview?: number;
                 /** @description JSON object field → column header */
                 mapping?: string;
+                /** @description a saved mapping (POST /imports/mappings); map.<field> entries override it */
+                mapping_id?: string;
+                /** @description real runs only: answer 202 with the import job (Location: /api/v1/imports/{id}) at once and write the rows in the background */
+                async?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -3021,6 +4176,111 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getApiV1ImportsMappings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ImportMapping"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    postApiV1ImportsMappings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    mapping: {
+                        [key: string]: string;
+                    };
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportMapping"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    deleteApiV1ImportsMappingsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getApiV1ImportsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     getApiV1Info: {
@@ -3329,6 +4589,29 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getApiV1MeCohortInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CohortInvitation"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
         };
     };
     getApiV1MeExport: {
