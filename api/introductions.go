@@ -34,11 +34,6 @@ type declineRequest struct {
 	Note   string `json:"note"`
 }
 
-type outcomeRequest struct {
-	Stage  string `json:"stage"`
-	Answer string `json:"answer"`
-}
-
 // partyView is one side of an introduction as a viewer may see it. Contact appears only once the
 // introduction is connected, and only to the other side (or to the broker when both sides allowed it).
 type partyView struct {
@@ -99,6 +94,7 @@ type introView struct {
 	Decline       *declineView   `json:"decline,omitempty"`
 	Events        []eventView    `json:"events,omitempty"`
 	Questions     []questionView `json:"outcome_questions,omitempty"`
+	MyOutcomes    []outcomeView  `json:"my_outcomes"`
 	ExpiresAt     time.Time      `json:"expires_at"`
 	ConnectedAt   *time.Time     `json:"connected_at"`
 	CreatedAt     time.Time      `json:"created_at"`
@@ -144,7 +140,7 @@ func introRoles(in *models.Introduction, actors map[string]*models.Actor, userID
 // viewIntro shapes an introduction for userID, applying the contact rules.
 func viewIntro(in *models.Introduction, actors map[string]*models.Actor, userID string) introView {
 	v := introView{ID: in.ID, Kind: in.Kind, Status: in.Status, Message: in.Message, BrokerActorID: in.BrokerActorID,
-		ActorIDs: []*string{}, Parties: []partyView{}, MyRoles: introRoles(in, actors, userID), ExpiresAt: in.ExpiresAt,
+		ActorIDs: []*string{}, Parties: []partyView{}, MyOutcomes: []outcomeView{}, MyRoles: introRoles(in, actors, userID), ExpiresAt: in.ExpiresAt,
 		ConnectedAt: in.ConnectedAt, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt, Version: in.Version}
 	isBroker := owns(actors, in.BrokerActorID, userID)
 	ownsParty := false
@@ -274,6 +270,9 @@ func (s *Server) loadIntroView(c echo.Context, id string) (*introView, error) {
 	for _, o := range due {
 		v.Questions = append(v.Questions, questionView{Stage: o.Stage, DueAt: o.DueAt, ActorID: o.ActorID, Answers: models.OutcomeAnswers})
 	}
+	if err := s.attachOutcomes(ctx, u.ID, &v); err != nil {
+		return nil, err
+	}
 	return &v, nil
 }
 
@@ -304,8 +303,13 @@ func (s *Server) listIntroductions(c echo.Context) error {
 		return err
 	}
 	items := make([]introView, len(page))
+	ptrs := make([]*introView, len(page))
 	for i, in := range page {
 		items[i] = viewIntro(in, actors, u.ID)
+		ptrs[i] = &items[i]
+	}
+	if err := s.attachOutcomes(ctx, u.ID, ptrs...); err != nil {
+		return err
 	}
 	var nc *string
 	if next != "" {
@@ -406,41 +410,6 @@ func (s *Server) withdrawIntroduction(c echo.Context) error {
 		return err
 	}
 	return s.act(c, models.IntroAction{Action: models.ActWithdraw})
-}
-
-// answerOutcome records what came of a connected introduction, for one of the caller's parties.
-func (s *Server) answerOutcome(c echo.Context) error {
-	var req outcomeRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	in, err := s.store.Introduction(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	actors, err := s.introActors(ctx, in)
-	if err != nil {
-		return err
-	}
-	uid := userFrom(c).ID
-	if len(introRoles(in, actors, uid)) == 0 {
-		return models.ErrNotFound
-	}
-	party := ""
-	for _, p := range in.Parties {
-		if owns(actors, p.ActorID, uid) {
-			party = *p.ActorID
-			break
-		}
-	}
-	if party == "" {
-		return &models.ConflictError{Message: "Only the two sides of an introduction answer what came of it.", State: in.Status}
-	}
-	if err := s.store.AnswerOutcome(ctx, in.ID, party, req.Stage, req.Answer, s.now()); err != nil {
-		return err
-	}
-	return s.respondIntro(c, http.StatusOK, in.ID)
 }
 
 // brokerDashboard shows an intermediary's figures, folded from the event log.

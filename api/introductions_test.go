@@ -544,8 +544,8 @@ func TestBrokeredIntroductionAndDashboard(t *testing.T) {
 	for _, x := range []string{id3, id4, id5} {
 		e.verify(x)
 	}
-	// Outcomes: due 30 days after connecting, shown to the sides, answered once due.
-	if r := e.call("POST", base+"/outcome", map[string]any{"stage": "30d", "answer": "talking"}, alice.Access); r.Status != 409 {
+	// Outcomes: due 30 days after connecting, shown to the sides; the six-month one is answered once due.
+	if r := e.call("POST", base+"/outcome", map[string]any{"stage": "6m", "answer": "talking"}, alice.Access); r.Status != 409 || r.state() != "not_due" {
 		t.Fatalf("outcome before due: %d %s", r.Status, r.Raw)
 	}
 	e.at(time.Now().Add(31*24*time.Hour), &alice, &broker, &carol)

@@ -61,6 +61,7 @@ func (s *Server) routes(a *auth) {
 	v1.DELETE("/actors/:id", s.deleteActor, in)
 	v1.POST("/actors/:id/renew", s.renewActor, in)
 	v1.GET("/actors/:id/matches", s.matches, in)
+	v1.GET("/actors/:id/fit/:other", s.fit, in)
 	v1.POST("/actors/:id/feedback", s.feedback, in)
 	v1.GET("/actors/:id/feedback", s.listFeedback, in)
 	v1.DELETE("/actors/:id/feedback/:target", s.deleteFeedback, in)

@@ -24,6 +24,7 @@ type Feedback struct {
 	ActorID   string    `json:"actor_id"`
 	TargetID  string    `json:"target_id"`
 	Verdict   string    `json:"verdict"`
+	Reason    string    `json:"reason"` // the owner's own words, optional
 	CreatedAt time.Time `json:"created_at"`
 }
 

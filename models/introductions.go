@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -845,49 +844,6 @@ func (s *Store) ActorsByIDs(ctx context.Context, ids []string) (map[string]*Acto
 		out[a.ID] = a
 	}
 	return out, nil
-}
-
-// OutcomesDue lists the unanswered outcome questions due by now to actors owned by userID.
-func (s *Store) OutcomesDue(ctx context.Context, introIDs []string, userID string, now time.Time) ([]IntroOutcome, error) {
-	var out []IntroOutcome
-	if len(introIDs) == 0 {
-		return out, nil
-	}
-	err := s.conn(ctx).Where("introduction_id IN ? AND due_at <= ? AND answered_at IS NULL AND actor_id IN (SELECT id FROM actors WHERE owner_id = ?)",
-		introIDs, now.UTC(), userID).Order("due_at").Find(&out).Error
-	return out, err
-}
-
-// AnswerOutcome records the answer of actorID to the outcome question of one stage, once it is due.
-// Answering again replaces the answer; every answer is an event (the dashboard reads the latest).
-func (s *Store) AnswerOutcome(ctx context.Context, introID, actorID, stage, answer string, now time.Time) error {
-	ve := &ValidationError{}
-	if stage != "30d" && stage != "6m" {
-		ve.Add("stage", "must be 30d or 6m")
-	}
-	if !slices.Contains(OutcomeAnswers, answer) {
-		ve.Add("answer", "must be one of "+strings.Join(OutcomeAnswers, ", "))
-	}
-	if err := ve.Err(); err != nil {
-		return err
-	}
-	now = now.UTC()
-	return s.InTx(ctx, func(ctx context.Context) error {
-		var o IntroOutcome
-		if err := s.conn(ctx).Where("introduction_id = ? AND actor_id = ? AND stage = ?", introID, actorID, stage).First(&o).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return &ConflictError{Message: "There is no outcome question for you on this introduction: it is asked once connected.", State: "no_question"}
-			}
-			return err
-		}
-		if now.Before(o.DueAt) {
-			return &ConflictError{Message: fmt.Sprintf("This question is asked from %s.", o.DueAt.UTC().Format("2006-01-02")), State: "not_due"}
-		}
-		if err := s.conn(ctx).Model(&IntroOutcome{}).Where("id = ?", o.ID).Updates(map[string]any{"answer": answer, "answered_at": now}).Error; err != nil {
-			return err
-		}
-		return s.conn(ctx).Create(&IntroEvent{IntroductionID: introID, ActorID: &actorID, Type: EventOutcome, Reason: stage, Detail: answer, CreatedAt: now}).Error
-	})
 }
 
 // ---- Broker dashboard ----

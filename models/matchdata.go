@@ -2,8 +2,13 @@ package models
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
 )
 
 // MatchActor is an actor with what the matching index needs beyond the profile itself.
@@ -158,10 +163,28 @@ var Verdicts = []string{"not_interested", "met_before", "saved"}
 // excludes reports whether a verdict removes the pair from matching.
 func excludes(verdict string) bool { return verdict == "not_interested" || verdict == "met_before" }
 
-// SaveFeedback records an actor's verdict on a partner; not_interested and met_before exclude the pair.
+// MaxFeedbackReason bounds the optional reason given with a verdict.
+const MaxFeedbackReason = 500
+
+// SaveFeedback records an actor's verdict on a partner without a reason.
 func (s *Store) SaveFeedback(ctx context.Context, actorID, targetID, verdict string) (*Feedback, error) {
+	return s.SaveFeedbackReason(ctx, actorID, targetID, verdict, "")
+}
+
+// SaveFeedbackReason records an actor's verdict on a partner, with an optional reason in the owner's
+// words; not_interested and met_before exclude the pair. Giving the same verdict again keeps the
+// first one and replaces its reason.
+func (s *Store) SaveFeedbackReason(ctx context.Context, actorID, targetID, verdict, reason string) (*Feedback, error) {
+	reason = strings.TrimSpace(reason)
+	ve := &ValidationError{}
 	if !slices.Contains(Verdicts, verdict) {
-		return nil, Invalid("verdict", "must be not_interested, met_before or saved")
+		ve.Add("verdict", "must be not_interested, met_before or saved")
+	}
+	if utf8.RuneCountInString(reason) > MaxFeedbackReason {
+		ve.Addf("reason", "must be at most %d characters", MaxFeedbackReason)
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
 	}
 	if actorID == targetID {
 		return nil, Invalid("target_id", "must be another actor")
@@ -172,14 +195,17 @@ func (s *Store) SaveFeedback(ctx context.Context, actorID, targetID, verdict str
 		}
 		return nil, err
 	}
-	f := &Feedback{ID: newID(), ActorID: actorID, TargetID: targetID, Verdict: verdict, CreatedAt: time.Now().UTC()}
+	f := &Feedback{ID: newID(), ActorID: actorID, TargetID: targetID, Verdict: verdict, Reason: reason, CreatedAt: time.Now().UTC()}
 	err := s.InTx(ctx, func(ctx context.Context) error {
-		var existing int64
-		if err := s.conn(ctx).Model(&Feedback{}).Where("actor_id = ? AND target_id = ? AND verdict = ?", actorID, targetID, verdict).Count(&existing).Error; err != nil {
-			return err
+		var existing Feedback
+		err := s.conn(ctx).Where("actor_id = ? AND target_id = ? AND verdict = ?", actorID, targetID, verdict).First(&existing).Error
+		if err == nil {
+			existing.Reason = reason
+			*f = existing
+			return s.conn(ctx).Model(&Feedback{}).Where("id = ?", existing.ID).Update("reason", reason).Error
 		}
-		if existing > 0 {
-			return nil
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
 		}
 		if err := s.conn(ctx).Create(f).Error; err != nil {
 			return err

@@ -2,7 +2,7 @@
 // Every failure becomes an ApiError (the server answered) or a NetworkError (it did not),
 // so screens never see raw JSON and can keep the user's input on a network failure.
 import type {
-  Actor, ActorInput, AuthResponse, BrokerFigures, Claim, Consortium, ErrorBody, Feedback, FundingMatch, Instrument, Introduction, MatchPage,
+  Actor, ActorInput, AuthResponse, BrokerFigures, Claim, Consortium, ErrorBody, Feedback, Fit, FundingMatch, Instrument, Introduction, MatchPage,
   Notification, Overview, Page, SavedQuery, SavedSearch, Sector, Skill, SkillStatsFilter, SkillStatsRow, StatsTable, TokenPair, TrendRow, User,
 } from './types';
 
@@ -209,6 +209,8 @@ export class Api {
   actorFunding(id: string, limit = 20, includeClosed = false) {
     return this.request<Page<FundingMatch>>('GET', `/api/v1/actors/${encodeURIComponent(id)}/funding${qs({ limit, include_closed: includeClosed || undefined })}`);
   }
+  /** How `other` fits my actor `id`, in both directions (owner of id, intermediaries, admins). */
+  fit(id: string, other: string) { return this.request<Fit>('GET', `/api/v1/actors/${encodeURIComponent(id)}/fit/${encodeURIComponent(other)}`); }
   funding() { return this.request<Page<Instrument>>('GET', '/api/v1/funding'); }
   /** with: partners already chosen (at most 20 ids); the answer's `current` is the gap analysis of lead + chosen. */
   consortium(instrumentId: string, actorId: string, withIds: string[] = []) {
@@ -238,7 +240,7 @@ export class Api {
   claimActor(id: string, message: string) { return this.request<Claim>('POST', `/api/v1/actors/${encodeURIComponent(id)}/claim`, { message }); }
 
   // Introductions
-  introductions(box: 'received' | 'sent' | 'brokered') { return this.request<Page<Introduction>>('GET', `/api/v1/introductions${qs({ box })}`); }
+  introductions(box: 'received' | 'sent' | 'brokered', limit?: number) { return this.request<Page<Introduction>>('GET', `/api/v1/introductions${qs({ box, limit })}`); }
   introduction(id: string) { return this.request<Introduction>('GET', `/api/v1/introductions/${encodeURIComponent(id)}`); }
   requestIntroduction(from_actor_id: string, to_actor_id: string, message: string) {
     return this.request<Introduction>('POST', '/api/v1/introductions', { from_actor_id, to_actor_id, message });
@@ -260,8 +262,9 @@ export class Api {
 
   // Verdicts on suggested partners: saved, not_interested, met_before.
   feedback(actorId: string) { return this.request<Page<Feedback>>('GET', `/api/v1/actors/${encodeURIComponent(actorId)}/feedback`); }
-  giveFeedback(actorId: string, target_id: string, verdict: Feedback['verdict']) {
-    return this.request<Feedback>('POST', `/api/v1/actors/${encodeURIComponent(actorId)}/feedback`, { target_id, verdict });
+  /** reason: optional, in the owner's words (at most 500 characters); the same verdict again replaces it. */
+  giveFeedback(actorId: string, target_id: string, verdict: Feedback['verdict'], reason?: string) {
+    return this.request<Feedback>('POST', `/api/v1/actors/${encodeURIComponent(actorId)}/feedback`, reason ? { target_id, verdict, reason } : { target_id, verdict });
   }
   dropFeedback(actorId: string, targetId: string, verdict: Feedback['verdict']) {
     return this.request<void>('DELETE', `/api/v1/actors/${encodeURIComponent(actorId)}/feedback/${encodeURIComponent(targetId)}${qs({ verdict })}`);

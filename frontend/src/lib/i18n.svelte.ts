@@ -81,3 +81,14 @@ export function fmtList(items: string[]): string {
 export function sectorName(slug: string, fallback?: string): string {
   return tMaybe(`sector.${slug}`) ?? fallback ?? slug;
 }
+/** "17 Dec" in the reader's language. */
+export function fmtDayMonth(s: string | undefined | null): string {
+  if (!s) return '';
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return s;
+  return new Intl.DateTimeFormat(i18n.locale, { day: 'numeric', month: 'short' }).format(d);
+}
+/** "today", "tomorrow", "in 5 days" in the reader's language. */
+export function fmtInDays(days: number): string {
+  try { return new Intl.RelativeTimeFormat(i18n.locale, { numeric: 'auto' }).format(days, 'day'); } catch { return String(days); }
+}

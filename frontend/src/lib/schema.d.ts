@@ -82,7 +82,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An actor's verdicts on suggested partners */
+        /** An actor's verdicts on suggested partners, each with the partner's name, kind and country (target; null when hidden) */
         get: operations["getApiV1ActorsIdFeedback"];
         put?: never;
         /** Say not_interested, met_before or saved about a suggested partner */
@@ -105,6 +105,23 @@ export interface paths {
         post?: never;
         /** Withdraw a verdict */
         delete: operations["deleteApiV1ActorsIdFeedbackTarget"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actors/{id}/fit/{other}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How one visible actor (:other) fits an actor (:id), in both directions, whatever the ranking rules say (owner of :id, intermediary or admin); never contact */
+        get: operations["getApiV1ActorsIdFitOther"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -960,7 +977,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Answer what came of a connected introduction */
+        /** Answer what came of a connected introduction, for the caller's side: the 30d question any time once connected, the 6m one once due (else 409 not_due); again replaces the answer */
         post: operations["postApiV1IntroductionsIdOutcome"];
         delete?: never;
         options?: never;
@@ -1761,8 +1778,24 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
             id?: string;
+            reason?: string;
             target_id?: string;
             verdict?: string;
+        };
+        Fit: {
+            actor_id: string;
+            /** @description what actor brings to the needs of other */
+            backward: number;
+            /** @description what other brings to the needs of actor */
+            forward: number;
+            other_id: string;
+            reasons: components["schemas"]["Reason"][];
+            score: number;
+            shared: {
+                collaboration_modes?: string[];
+                languages?: string[];
+                sectors?: string[];
+            };
         };
         FundingMatch: {
             conditions?: string[];
@@ -1971,6 +2004,21 @@ export interface components {
             /** @enum {string} */
             kind: "direct" | "brokered";
             message?: string;
+            /** @description the caller's own outcome questions on a connected introduction (empty otherwise): due (notified) from due_at, answerable now or not, the answer so far */
+            my_outcomes?: {
+                actor_id: string | null;
+                /** @enum {string|null} */
+                answer: "no_contact" | "talking" | "collaborating" | "agreement" | null;
+                answerable: boolean;
+                /** Format: date-time */
+                answered_at: string | null;
+                answers: string[];
+                due: boolean;
+                /** Format: date-time */
+                due_at: string;
+                /** @enum {string} */
+                stage: "30d" | "6m";
+            }[];
             my_roles?: string[];
             outcome_questions?: {
                 actor_id?: string | null;
@@ -2720,7 +2768,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["Feedback"][];
+                        items: (components["schemas"]["Feedback"] & {
+                            target?: {
+                                country?: string;
+                                id?: string;
+                                kind?: string;
+                                name?: string;
+                            } | null;
+                        })[];
                     };
                 };
             };
@@ -2741,6 +2796,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description optional, the owner's own words, at most 500 characters; giving the same verdict again replaces it */
+                    reason?: string;
                     target_id: string;
                     /** @enum {string} */
                     verdict: "not_interested" | "met_before" | "saved";
@@ -2788,6 +2845,35 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getApiV1ActorsIdFitOther: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                other: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fit"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getApiV1ActorsIdFunding: {

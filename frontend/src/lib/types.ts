@@ -71,6 +71,8 @@ export interface Actor {
   /** Where the entry came from (user, directory, import…); a directory entry with claimed=false can be claimed. */
   source?: string;
   claimed?: boolean;
+  focus?: string;
+  managed?: boolean;
 }
 
 /** What the UI sends on create/patch: the server-owned fields left out. */
@@ -130,6 +132,18 @@ export interface MatchPage {
   /** Partners who cover your needs while you cover none of theirs: listed apart, never mixed into items. */
   one_sided?: Match[];
   advice?: MatchAdvice;
+}
+
+/** How one other actor fits one of mine, in both directions (GET /actors/:id/fit/:other): forward is what
+ * they bring to my needs, backward what I bring to theirs. */
+export interface Fit {
+  actor_id: string;
+  other_id: string;
+  score: number;
+  forward: number;
+  backward: number;
+  reasons: Reason[];
+  shared?: { languages?: string[]; sectors?: string[]; collaboration_modes?: string[] };
 }
 
 /** The parameters of a saved search: kind, country, sector for partners; eligibility, type, include_closed for funding. */
@@ -217,6 +231,19 @@ export interface Party {
 
 export interface OutcomeQuestion { stage: string; due_at?: string; actor_id?: string | null; answers: string[] }
 
+/** One of my own "what came of it?" questions on a connected introduction: asked (due) from due_at, answerable
+ * now or not, and my answer so far. */
+export interface MyOutcome {
+  stage: string;
+  actor_id: string | null;
+  due_at: string;
+  due: boolean;
+  answerable: boolean;
+  answer: string | null;
+  answered_at: string | null;
+  answers: string[];
+}
+
 export interface Introduction {
   id: string;
   kind?: string;
@@ -237,6 +264,7 @@ export interface Introduction {
   parties?: Party[];
   my_roles?: string[];
   outcome_questions?: OutcomeQuestion[];
+  my_outcomes?: MyOutcome[];
   version?: number;
 }
 
@@ -252,7 +280,13 @@ export interface Notification {
   link?: string;
 }
 
-export interface Feedback { id?: string; actor_id?: string; target_id: string; verdict: 'not_interested' | 'met_before' | 'saved'; created_at?: string }
+export interface Feedback {
+  id?: string; actor_id?: string; target_id: string; verdict: 'not_interested' | 'met_before' | 'saved'; created_at?: string;
+  /** The owner's own words, optional (at most 500 characters). */
+  reason?: string;
+  /** The partner, as listed by GET /actors/:id/feedback; null when hidden by moderation. */
+  target?: { id: string; name: string; kind: ActorKind; country: string } | null;
+}
 
 export interface BrokerFigures {
   proposed?: number; pending?: number; connected?: number; declined?: number; withdrawn?: number; expired?: number;
