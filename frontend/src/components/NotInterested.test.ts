@@ -37,7 +37,8 @@ describe('not interested', () => {
     const box = screen.getByLabelText('Why not Seeing Machines? (optional, only you see it)');
     await fireEvent.input(box, { target: { value: 'long' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Hide from my matches' }));
-    await waitFor(() => expect(screen.getByText('must be at most 500 characters')).toBeInTheDocument());
+    // The server's words, said in the reader's language (lib/errors.ts).
+    await waitFor(() => expect(screen.getByText('At most 500 characters.')).toBeInTheDocument());
     expect(box).toHaveValue('long');
     expect(box).toHaveAttribute('aria-invalid', 'true');
   });
