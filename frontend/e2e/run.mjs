@@ -6,69 +6,11 @@
 // other among its top matches with reasons; the museum asks for an introduction, the start-up accepts,
 // both see each other's contact details; a third person never does. axe-core runs on every screen
 // (0 serious/critical violations); screenshots in EN and FR go to docs/screenshots/.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-
-const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
-const BASE = (process.env.CROSSOVER_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// E2E_SHOTS_DIR moves them elsewhere (for runs whose pictures should not replace the committed ones).
-const SHOTS = process.env.E2E_SHOTS_DIR || resolve(here, '../../docs/screenshots');
-const AXE = require.resolve('axe-core/axe.min.js');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 15000);
-
-let passed = 0;
-let failed = 0;
-const problems = [];
-function check(name, ok, detail = '') {
-  if (ok) { passed++; console.log(`  ok   ${name}`); }
-  else { failed++; problems.push(`${name}${detail ? ': ' + detail : ''}`); console.log(`  FAIL ${name}${detail ? ' — ' + detail : ''}`); }
-}
-
-async function serverUp() {
-  try {
-    const res = await fetch(`${BASE}/healthz`, { signal: AbortSignal.timeout(3000) });
-    return res.ok;
-  } catch { return false; }
-}
-
-async function api(method, path, body, token) {
-  const res = await fetch(BASE + path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json; try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
-  return { status: res.status, json, text };
-}
-
-// One browser per person, each with a fresh profile directory: no shared storage between people.
-const dirs = [];
-async function person(label, viewport = { width: 1280, height: 900 }) {
-  const dir = mkdtempSync(join(tmpdir(), `crossover-e2e-${label}-`));
-  dirs.push(dir);
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport, locale: 'en-GB',
-    // The server's CSP (rightly) forbids inline scripts; axe-core is injected by the test only.
-    bypassCSP: true,
-  });
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  page.setDefaultTimeout(TIMEOUT);
-  // Dialogs (the unsaved-changes guard) are accepted unless a step asks to stay; each one is recorded.
-  const state = { dialogs: [], dismiss: false };
-  page.on('dialog', (d) => { state.dialogs.push(d.message()); (state.dismiss ? d.dismiss() : d.accept()).catch(() => {}); });
-  page.on('pageerror', (e) => console.log(`  [${label}] page error: ${e.message}`));
-  return { ctx, page, label, state };
-}
+import { BASE, TIMEOUT, check, api, person, go, axe, shot, setLang, signUp, buildProfile, matchNames, missing, finish, failures } from './lib.mjs';
 
 // An intermediary account for the cohort flow: a new one promoted through the binary's CLI when
 // serve-and-run.sh says where it is, else the demo broker of `crossover serve --demo`; null if neither.
@@ -90,110 +32,14 @@ async function intermediaryLogin(run, password) {
   return l.status === 200 ? { ...demo, token: l.json.access_token } : null;
 }
 
-async function go(page, hash) {
-  const url = `${BASE}/#${hash}`;
-  // Same URL: goto would do nothing, so reload to see what changed on the server.
-  if (page.url() === url) await page.reload(); else await page.goto(url);
-  await page.waitForSelector('main h1');
-  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: TIMEOUT }).catch(() => {});
-}
-
-const axeSeen = new Set();
-async function axe(page, screen) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  check(`axe: ${screen} has no serious or critical violation`, result.length === 0, result.join('; '));
-  axeSeen.add(screen);
-}
-
-async function shot(page, name) {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function setLang(page, lang) {
-  await page.selectOption('#lang', lang);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-}
-
-async function signUp(page, { name, email, password }) {
-  await go(page, '/signup');
-  await page.fill('#display_name', name);
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await page.check('#consent_terms');
-  await page.check('#consent_matching');
-  await page.click('button[type="submit"]');
-  await page.waitForURL(/#\/(profile|matches)/);
-}
-
-// Keyboard only: type, arrow to the wanted option, Enter — the way a keyboard user picks a skill.
-async function chooseSkill(page, inputId, query, slug) {
-  const input = page.locator(`#${inputId}`);
-  await input.fill(query);
-  const want = `${inputId}-opt-${slug}`;
-  await page.waitForSelector(`#${want}`, { state: 'attached' });
-  for (let i = 0; i < 12; i++) {
-    if ((await input.getAttribute('aria-activedescendant')) === want) break;
-    await input.press('ArrowDown');
-  }
-  await input.press('Enter');
-}
-
-async function buildProfile(page, p, { mayFail = false } = {}) {
-  await go(page, '/profile/new');
-  await page.fill('#name', p.name);
-  await page.check(`#kind-${p.kind}`);
-  await page.selectOption('#org_type', p.org);
-  await page.waitForSelector('[id^="sector-"]');
-  for (const s of p.sectors) if (await page.locator(`#sector-${s}`).count()) await page.check(`#sector-${s}`);
-  await page.selectOption('#country', p.country);
-  await page.fill('#region', p.region);
-  for (const l of p.languages) await page.check(`#lang-${l}`);
-  for (const [q, slug, level] of p.offers) {
-    await chooseSkill(page, 'offer-skill', q, slug);
-    if (level) {
-      const n = await page.locator('select[id^="offer-"][id$="-level"]').count();
-      await page.selectOption(`#offer-${n - 1}-level`, String(level));
-    }
-  }
-  for (const [q, slug] of p.needs) await chooseSkill(page, 'need-skill', q, slug);
-  for (const m of p.modes) await page.check(`#mode-${m}`);
-  await page.fill('#bio', p.bio);
-  await page.fill('#website', p.website);
-  await page.fill('#contact-email', p.contact);
-  await page.click('.savebar button[type="submit"]');
-  await page.waitForSelector('.alert.ok, .alert.error');
-  const err = await page.locator('.alert.error').allTextContents();
-  if (mayFail && err.length) { console.log(`  note ${p.name}: not saved — ${err.join(' ')}`); return null; }
-  check(`${p.name}: profile saved`, err.length === 0, err.join(' '));
-  await page.waitForURL(/#\/profile\/[^/]+$/);
-  return page.url().split('#/profile/')[1];
-}
-
-async function matchNames(page, tab) {
-  await go(page, `/matches?tab=${tab}`);
-  await page.waitForSelector('.match, .empty, .alert.error');
-  return page.locator('.match h2').allTextContents();
-}
-
 async function main() {
-  if (!(await serverUp())) {
-    console.log(`SKIP: no server at ${BASE} (GET /healthz did not answer 200); start one with \`crossover serve\` or set CROSSOVER_URL.`);
+  const why = await missing();
+  if (why) {
+    console.log(`SKIP: ${why}`);
     console.log('0 passed, 0 failed, 1 skipped');
     return 0;
   }
-  if (!existsSync(CHROMIUM)) {
-    console.log(`SKIP: no Chromium at ${CHROMIUM}; install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
-    console.log('0 passed, 0 failed, 1 skipped');
-    return 0;
-  }
-  console.log(`e2e against ${BASE} with ${CHROMIUM}`);
+  console.log(`e2e against ${BASE}`);
   const run = Date.now().toString(36);
   const password = `Crossover-e2e-${run}-long`;
   const museum = {
@@ -675,20 +521,7 @@ async function main() {
   } finally {
     await Promise.all([A, B, C].map((p) => p.ctx.close().catch(() => {})));
   }
-  return failed ? 1 : 0;
+  return failures() ? 1 : 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (e) {
-  failed++;
-  console.log(`  FAIL run stopped: ${e?.message ?? e}`);
-} finally {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-}
-if (passed || failed) {
-  if (problems.length) console.log('\nProblems:\n- ' + problems.join('\n- '));
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
-}
-process.exit(failed ? 1 : code);
+await finish(main);
