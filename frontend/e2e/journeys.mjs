@@ -151,6 +151,28 @@ async function journey(p) {
   }
 }
 
+// Every screen at phone width, signed out, as a member and as a broker: axe, and nothing wider than the screen.
+async function phoneSweep() {
+  const screens = [
+    ['-', ['/', '/signin', '/signup', '/funding', '/directory', '/observatory']],
+    ['museum@demo.crossover.eu', ['/matches', '/matches?tab=cci', '/introductions', '/profile', '/funding', '/searches', '/account']],
+    ['broker@demo.crossover.eu', ['/broker', '/cohorts', '/matches?tab=intermediary']],
+  ];
+  for (const [login, hashes] of screens) {
+    const X = await person(`phone-${login.split('@')[0]}`, PHONE);
+    try {
+      if (login !== '-') await signIn(X.page, login, DEMO_PASSWORD);
+      for (const h of hashes) {
+        await go(X.page, h);
+        await X.page.waitForTimeout(300);
+        const over = await X.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        check(`390 px ${h} (${login === '-' ? 'signed out' : login.split('@')[0]}): nothing runs off the side`, over <= 1, `${over}px too wide`);
+        await axe(X.page, `${h} at 390 px (${login === '-' ? 'signed out' : login.split('@')[0]})`);
+      }
+    } finally { await X.ctx.close().catch(() => {}); }
+  }
+}
+
 async function main() {
   const why = await missing();
   if (why) {
@@ -171,6 +193,8 @@ async function main() {
     console.log(`- ${p.key}`);
     await journey(p);
   }
+  console.log('- every screen at 390 px');
+  await phoneSweep();
   return failures() ? 1 : 0;
 }
 
