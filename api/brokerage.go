@@ -44,91 +44,37 @@ func (s *Server) intermediaryMatches(c echo.Context, a *models.Actor, q matching
 	if err != nil {
 		return err
 	}
-	var items []matchView
+	// Members who broker come in items; directory entries nobody has claimed yet, which could not
+	// answer a request, come apart in not_on_crossover: the person can reach them outside (their
+	// website) or ask to claim the entry.
+	var items, unclaimed []matchView
+	now := s.now()
 	for _, b := range brokers {
-		if b.ID == a.ID || !ix.Suggestible(b.ID) || ix.Excluded(a.ID, b.ID) {
+		reachable := ix.Suggestible(b.ID)
+		if b.ID == a.ID || ix.Excluded(a.ID, b.ID) || (!reachable && (b.OwnerID != nil || !b.Available || b.Stale(now))) {
 			continue
 		}
-		if a.OwnerID != nil && b.OwnerID != nil && *a.OwnerID == *b.OwnerID && !a.Managed && !b.Managed {
-			continue
-		}
-		langs := intersect(a.Languages, b.Languages)
-		if len(a.Languages) > 0 && len(b.Languages) > 0 && len(langs) == 0 {
-			continue
-		}
-		if (q.Country != "" && b.Country != q.Country) || (q.Sector != "" && !slices.Contains(b.Sectors, q.Sector)) ||
-			(q.Remote != nil && b.Remote != *q.Remote) {
-			continue
-		}
-		_, fw, bw, ok := ix.PairScore(a.ID, b.ID)
+		v, ok := scoreBroker(a, b, q, ix, track[b.ID])
 		if !ok {
 			continue
 		}
-		sectors := intersect(a.Sectors, b.Sectors)
-		if fw == 0 && len(sectors) == 0 {
-			continue // covers no need and works in none of the actor's sectors
+		if reachable {
+			items = append(items, v)
+		} else {
+			unclaimed = append(unclaimed, v)
 		}
-		v := matchView{Actor: toPublic(b), id: b.ID, Forward: round3(fw), Backward: round3(bw), Reasons: []reasonView{},
-			Shared: sharedOverview{langs, sectors, intersect(a.Modes, b.Modes)}}
-		sec := 0.0
-		switch {
-		case len(sectors) > 0:
-			sec = 1
-			v.Reasons = append(v.Reasons, reasonView{Code: "broker_sector", Direction: matching.TheyBring,
-				Message: "Works with your sectors: " + strings.Join(sectors, ", ")})
-		case len(b.Sectors) == 0:
-			sec = 0.5
-		}
-		place := 0.0
-		switch {
-		case a.Country != "" && a.Country == b.Country && a.Region != "" && strings.EqualFold(a.Region, b.Region):
-			place = 1
-			v.Reasons = append(v.Reasons, reasonView{Code: "broker_region", Direction: matching.Both, Message: "Based in your region, " + b.Region})
-		case a.Country != "" && a.Country == b.Country:
-			place = 0.8
-			v.Reasons = append(v.Reasons, reasonView{Code: "broker_country", Direction: matching.Both, Message: "Based in your country, " + b.Country})
-		case a.Remote && b.Remote:
-			place = 0.4
-			v.Reasons = append(v.Reasons, reasonView{Code: "broker_remote", Direction: matching.Both, Message: "Works remotely, as you do"})
-		}
-		if len(langs) > 0 {
-			v.Reasons = append(v.Reasons, reasonView{Code: "shared_language", Direction: matching.Both, Message: "Speaks " + strings.Join(langs, ", ")})
-		}
-		for _, n := range a.Needs {
-			best, via := 0.0, ""
-			for _, o := range b.Offers {
-				if sim := ix.SkillSim(n.Skill, o.Skill); sim > best {
-					best, via = sim, o.Skill
-				}
-			}
-			if best >= 0.3 {
-				msg := "Brokers " + label(via) + " for your need " + label(n.Skill)
-				if via == n.Skill {
-					msg = "Brokers " + label(via) + ", which you need"
-				}
-				v.Reasons = append(v.Reasons, reasonView{Code: "broker_covers", Direction: matching.TheyBring, Need: n.Skill, Offer: via, Message: msg})
-			}
-		}
-		n := track[b.ID]
-		tr := min(1, math.Log1p(float64(n))/math.Log(11))
-		if n > 0 {
-			v.Reasons = append(v.Reasons, reasonView{Code: "track_record", Direction: matching.TheyBring,
-				Message: fmt.Sprintf("Brokered %d introduction%s that connected", n, map[bool]string{true: "", false: "s"}[n == 1])})
-		}
-		cov := fw
-		if len(a.Needs) == 0 {
-			cov = matching.NoNeedsCoverage
-		}
-		v.Score = round3(brokerCoverage*cov + brokerSector*sec + brokerPlace*place + brokerTrack*tr)
-		items = append(items, v)
 	}
+	return writeMatchItems(c, bestBrokers(items, q.Limit), &widened{NotOnCrossover: bestBrokers(unclaimed, q.Limit)})
+}
+
+// bestBrokers sorts broker views best first (ties by id) and keeps limit (20 when 0).
+func bestBrokers(items []matchView, limit int) []matchView {
 	slices.SortFunc(items, func(x, y matchView) int {
 		if c := cmp.Compare(y.Score, x.Score); c != 0 {
 			return c
 		}
 		return cmp.Compare(x.id, y.id)
 	})
-	limit := q.Limit
 	if limit <= 0 {
 		limit = 20
 	}
@@ -138,7 +84,90 @@ func (s *Server) intermediaryMatches(c echo.Context, a *models.Actor, q matching
 	if items == nil {
 		items = []matchView{}
 	}
-	return writeMatchItems(c, items, nil)
+	return items
+}
+
+// scoreBroker scores intermediary b for actor a with its reasons; ok is false when the hard rules
+// (same member, no language in common), the query's filters, or a fit of nothing keep it out.
+func scoreBroker(a, b *models.Actor, q matching.Query, ix *matching.Index, track int) (matchView, bool) {
+	if a.OwnerID != nil && b.OwnerID != nil && *a.OwnerID == *b.OwnerID && !a.Managed && !b.Managed {
+		return matchView{}, false
+	}
+	langs := intersect(a.Languages, b.Languages)
+	if len(a.Languages) > 0 && len(b.Languages) > 0 && len(langs) == 0 {
+		return matchView{}, false
+	}
+	if (q.Country != "" && b.Country != q.Country) || (q.Sector != "" && !slices.Contains(b.Sectors, q.Sector)) ||
+		(q.Remote != nil && b.Remote != *q.Remote) || (len(q.Modes) > 0 && len(intersect(q.Modes, b.Modes)) == 0) {
+		return matchView{}, false
+	}
+	_, fw, bw, ok := ix.PairScore(a.ID, b.ID)
+	if !ok {
+		return matchView{}, false
+	}
+	sectors := intersect(a.Sectors, b.Sectors)
+	if fw == 0 && len(sectors) == 0 {
+		return matchView{}, false // covers no need and works in none of the actor's sectors
+	}
+	v := matchView{Actor: toPublic(b), id: b.ID, Forward: round3(fw), Backward: round3(bw), Reasons: []reasonView{},
+		Shared: sharedOverview{langs, sectors, intersect(a.Modes, b.Modes)}}
+	sec := 0.0
+	switch {
+	case len(sectors) > 0:
+		sec = 1
+		v.Reasons = append(v.Reasons, reasonView{Code: "broker_sector", Direction: matching.TheyBring,
+			Message: "Works with your sectors: " + strings.Join(sectors, ", ")})
+	case len(b.Sectors) == 0:
+		sec = 0.5
+	}
+	place := 0.0
+	switch {
+	case a.Country != "" && a.Country == b.Country && a.Region != "" && strings.EqualFold(a.Region, b.Region):
+		place = 1
+		v.Reasons = append(v.Reasons, reasonView{Code: "broker_region", Direction: matching.Both, Message: "Based in your region, " + b.Region})
+	case a.Country != "" && a.Country == b.Country:
+		place = 0.8
+		v.Reasons = append(v.Reasons, reasonView{Code: "broker_country", Direction: matching.Both, Message: "Based in your country, " + b.Country})
+	case a.Remote && b.Remote:
+		place = 0.4
+		v.Reasons = append(v.Reasons, reasonView{Code: "broker_remote", Direction: matching.Both, Message: "Works remotely, as you do"})
+	}
+	if len(langs) > 0 {
+		v.Reasons = append(v.Reasons, reasonView{Code: "shared_language", Direction: matching.Both, Message: "Speaks " + strings.Join(langs, ", ")})
+	}
+	v.Reasons = append(v.Reasons, brokerCovers(a, b, ix)...)
+	tr := min(1, math.Log1p(float64(track))/math.Log(11))
+	if track > 0 {
+		v.Reasons = append(v.Reasons, reasonView{Code: "track_record", Direction: matching.TheyBring,
+			Message: fmt.Sprintf("Brokered %d introduction%s that connected", track, map[bool]string{true: "", false: "s"}[track == 1])})
+	}
+	cov := fw
+	if len(a.Needs) == 0 {
+		cov = matching.NoNeedsCoverage
+	}
+	v.Score = round3(brokerCoverage*cov + brokerSector*sec + brokerPlace*place + brokerTrack*tr)
+	return v, true
+}
+
+// brokerCovers says which of a's needs b brokers, by the taxonomy's similarity.
+func brokerCovers(a, b *models.Actor, ix *matching.Index) []reasonView {
+	var out []reasonView
+	for _, n := range a.Needs {
+		best, via := 0.0, ""
+		for _, o := range b.Offers {
+			if sim := ix.SkillSim(n.Skill, o.Skill); sim > best {
+				best, via = sim, o.Skill
+			}
+		}
+		if best >= 0.3 {
+			msg := "Brokers " + label(via) + " for your need " + label(n.Skill)
+			if via == n.Skill {
+				msg = "Brokers " + label(via) + ", which you need"
+			}
+			out = append(out, reasonView{Code: "broker_covers", Direction: matching.TheyBring, Need: n.Skill, Offer: via, Message: msg})
+		}
+	}
+	return out
 }
 
 // brokerCandidates gathers the intermediaries worth scoring without reading them all: the engine's

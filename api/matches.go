@@ -199,7 +199,7 @@ func (s *Server) matchViews(ctx context.Context, a *models.Actor, results []matc
 // cache's JSON of each actor is copied as it is: encoding/json would check and compact every
 // json.RawMessage again (a tenth of a W2 request's CPU), and an answer of some 40 KB streamed
 // through net/http's 4 KB buffer goes out chunked, a system call per chunk.
-// more, when not nil, adds the one-sided partners and the advice of a short list.
+// more, when not nil, adds the lists and advice it holds.
 func writeMatchItems(c echo.Context, items []matchView, more *widened) error {
 	body := bodyPool.Get().(*bytes.Buffer)
 	defer func() {
@@ -214,15 +214,25 @@ func writeMatchItems(c echo.Context, items []matchView, more *widened) error {
 		return err
 	}
 	if more != nil {
-		body.WriteString(`,"one_sided":`)
-		if err := appendMatchItems(body, enc, more.OneSided); err != nil {
-			return err
+		for _, l := range []struct {
+			name  string
+			items []matchView
+		}{{"one_sided", more.OneSided}, {"not_on_crossover", more.NotOnCrossover}} {
+			if l.items == nil {
+				continue
+			}
+			body.WriteString(`,"` + l.name + `":`)
+			if err := appendMatchItems(body, enc, l.items); err != nil {
+				return err
+			}
 		}
-		body.WriteString(`,"advice":`)
-		if err := enc.Encode(more.Advice); err != nil {
-			return err
+		if more.Advice != nil {
+			body.WriteString(`,"advice":`)
+			if err := enc.Encode(more.Advice); err != nil {
+				return err
+			}
+			body.Truncate(body.Len() - 1)
 		}
-		body.Truncate(body.Len() - 1)
 	}
 	body.WriteString("}\n")
 	out := body.Bytes()

@@ -49,18 +49,25 @@ var requesterLimits = map[string]bool{"too_many_pending": true, "rate_limited": 
 // lists of the three demo members are not empty.
 func TestEveryDemoSuggestionCanBeRequested(t *testing.T) {
 	e, actors, tokens := demoEnv(t)
-	requested, byKind := 0, map[string]int{}
+	requested, unclaimed, byKind := 0, 0, map[string]int{}
 	for _, a := range actors {
 		if a.Kind == "intermediary" {
 			continue
 		}
-		for _, kind := range []string{"ai", "cci"} {
+		for _, kind := range []string{"ai", "cci", "intermediary"} {
 			r := e.call("GET", "/api/v1/actors/"+a.ID+"/matches?limit=50&kind="+kind+"&explain=false", nil, tokens[a.ID])
 			if r.Status != http.StatusOK {
 				t.Fatalf("%s matches: %d %s", a.Name, r.Status, r.Raw)
 			}
 			items := listOf(r.JSON["items"])
 			byKind[a.Name+" "+kind] = len(items)
+			for _, it := range listOf(r.JSON["not_on_crossover"]) { // apart, and truly nobody's
+				id := it["actor"].(map[string]any)["id"].(string)
+				if b, err := e.store.Actor(context.Background(), id); err != nil || b.OwnerID != nil || b.Claimed {
+					t.Errorf("%s: %s listed as not on Crossover yet, but it has an owner (%v)", a.Name, it["actor"].(map[string]any)["name"], err)
+				}
+				unclaimed++
+			}
 			for _, it := range append(items, listOf(r.JSON["one_sided"])...) {
 				to := it["actor"].(map[string]any)
 				ir := e.call("POST", "/api/v1/introductions", map[string]any{"from_actor_id": a.ID, "to_actor_id": to["id"],
@@ -78,7 +85,10 @@ func TestEveryDemoSuggestionCanBeRequested(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d suggestions requested", requested)
+	t.Logf("%d suggestions requested; %d unclaimed directory intermediaries listed apart", requested, unclaimed)
+	if unclaimed == 0 {
+		t.Error("no unclaimed directory intermediary was listed apart: the directory should show in the intermediaries tab")
+	}
 	if requested < 100 {
 		t.Errorf("only %d suggestions requested", requested)
 	}

@@ -52,10 +52,12 @@ func queryModes(c echo.Context) ([]string, error) {
 	return out, nil
 }
 
-// widened is what a short list adds to the matches answer.
+// widened is what an answer adds beside items: for a short list the one-sided partners and the
+// advice; for intermediaries, those of the directory not on Crossover yet. Nil parts are left out.
 type widened struct {
-	OneSided []matchView
-	Advice   adviceView
+	OneSided       []matchView
+	NotOnCrossover []matchView
+	Advice         *adviceView
 }
 
 // adviceView says why a list is short and what would widen it; docs/MATCHING.md explains each field.
@@ -98,7 +100,7 @@ func (s *Server) widenMatches(c echo.Context, a *models.Actor, q matching.Query,
 	if err != nil {
 		return nil, err
 	}
-	out := &widened{OneSided: items, Advice: adviceView{Reciprocal: n, Candidates: adv.Candidates,
+	out := &widened{OneSided: items, Advice: &adviceView{Reciprocal: n, Candidates: adv.Candidates,
 		NoNeeds: len(a.Needs) == 0, NoOffers: len(a.Offers) == 0, UncoveredNeeds: adv.UncoveredNeeds,
 		WantedOffers: make([]skillCountView, len(adv.WantedOffers)), LanguageBlocked: adv.LanguageBlocked,
 		Languages: adv.Languages, FilteredOut: adv.FilteredOut}}

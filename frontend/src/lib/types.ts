@@ -131,6 +131,8 @@ export interface MatchPage {
   items: Match[];
   /** Partners who cover your needs while you cover none of theirs: listed apart, never mixed into items. */
   one_sided?: Match[];
+  /** Intermediaries only: directory entries nobody has claimed yet (they cannot answer a request). */
+  not_on_crossover?: Match[];
   advice?: MatchAdvice;
 }
 
