@@ -36,4 +36,12 @@ describe('explain', () => {
       .toBe('Au moins 10 caractères.');
     i18n.set('en');
   });
+  it('never shows the server\'s English in French or German; keeps its specifics in English', () => {
+    const e = new ApiError(422, 'at_capacity', 'Sonarai Labs is at capacity (5 open or recent introductions): we saved them to your list so that you can ask later.');
+    expect(explain(e).message).toContain('Sonarai Labs');
+    i18n.set('de');
+    expect(explain(e).message).toBe('Dieser Partner hat gerade so viele offene Vermittlungen, wie er annehmen kann: Wir haben ihn in Ihrer Merkliste behalten, damit Sie später fragen können.');
+    expect(explain(new ApiError(403, 'forbidden', 'Only the owner of this profile may change it.')).message).toBe('Das dürfen Sie mit diesem Profil nicht tun.');
+    i18n.set('en');
+  });
 });

@@ -1,13 +1,17 @@
 // Turns anything thrown by the API client into words for the reader.
 import { ApiError, NetworkError } from './api';
-import { t, tMaybe } from './i18n.svelte';
+import { i18n, t, tMaybe } from './i18n.svelte';
+
+const SPECIFIC = new Set(['forbidden', 'conflict', 'not_available', 'at_capacity', 'already_open', 'too_many_pending', 'recently_declined']);
 
 export interface Shown { message: string; fields: Record<string, string> }
 
 export function explain(e: unknown): Shown {
   if (e instanceof NetworkError) return { message: t('error.network'), fields: {} };
   if (e instanceof ApiError) {
-    const known = tMaybe(`error.code.${e.code}`);
+    // In English the server's own sentence is kept where it names who or when (the codes below);
+    // other languages get the code's sentence, never English.
+    const known = i18n.locale === 'en' && SPECIFIC.has(e.code) && e.message ? undefined : tMaybe(`error.code.${e.code}`);
     let message = known ?? (e.message || tMaybe(`error.status.${e.status}`) || t('error.unknown'));
     if (e.status === 429 && e.retryAfter) message += ' ' + t('error.retry_after', { s: e.retryAfter });
     const fields: Record<string, string> = {};
