@@ -2981,6 +2981,8 @@ export interface operations {
                     "application/json": {
                         advice?: components["schemas"]["MatchAdvice"];
                         items: components["schemas"]["Match"][];
+                        /** @description kind=intermediary only: directory entries nobody has claimed yet, which could not answer a request; reach them outside Crossover or ask to claim them */
+                        not_on_crossover?: components["schemas"]["Match"][];
                         /** @description partners who cover your needs while you cover none of theirs (backward 0), ranked by forward × context; apart from the reciprocal items, never mixed into them */
                         one_sided?: components["schemas"]["Match"][];
                     };
