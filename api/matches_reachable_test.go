@@ -234,3 +234,73 @@ func TestDemoBrokerageOpportunitiesCanBeProposed(t *testing.T) {
 		}
 	}
 }
+
+// The collaboration_modes filter narrows the reciprocal list: partners open to at least one of the
+// modes asked for, the rest left out (it used to be ignored).
+func TestMatchesModesFilter(t *testing.T) {
+	e := newEnv(t)
+	ana, bo, cy := e.register("Ana"), e.register("Bo"), e.register("Cy")
+	m := e.createActor(ana.Access, museum()) // co-creation
+	cocreate := e.createActor(bo.Access, startup())
+	paid := e.createActor(cy.Access, with(named(startup(), "Paid Vision"), "collaboration_modes", []string{"commission"}))
+	ids := func(q string) map[string]bool {
+		r := e.call("GET", "/api/v1/actors/"+m+"/matches?kind=ai"+q, nil, ana.Access)
+		if r.Status != http.StatusOK {
+			t.Fatalf("%s: %d %s", q, r.Status, r.Raw)
+		}
+		out := map[string]bool{}
+		for _, it := range listOf(r.JSON["items"]) {
+			out[it["actor"].(map[string]any)["id"].(string)] = true
+		}
+		return out
+	}
+	if got := ids(""); !got[cocreate] || !got[paid] {
+		t.Fatalf("no filter: %v; want both", got)
+	}
+	if got := ids("&collaboration_modes=commission"); got[cocreate] || !got[paid] {
+		t.Errorf("commission: %v; want Paid Vision alone", got)
+	}
+	if got := ids("&collaboration_modes=research,co-creation"); !got[cocreate] || got[paid] {
+		t.Errorf("research,co-creation: %v; want the co-creating start-up alone", got)
+	}
+}
+
+// Consortium suggestions name only partners who can be asked: no unclaimed directory entry in
+// any suggested team, for any demo member and open call with teams.
+func TestDemoConsortiumSuggestionsAreReachable(t *testing.T) {
+	e, actors, tokens := demoEnv(t)
+	ctx := context.Background()
+	teams := 0
+	for _, a := range actors {
+		if a.Kind == "intermediary" {
+			continue
+		}
+		r := e.call("GET", "/api/v1/actors/"+a.ID+"/funding?limit=50", nil, tokens[a.ID])
+		if r.Status != http.StatusOK {
+			t.Fatalf("funding for %s: %d %s", a.Name, r.Status, r.Raw)
+		}
+		for _, f := range listOf(r.JSON["items"]) {
+			in := f["instrument"].(map[string]any)
+			cr := e.call("GET", "/api/v1/funding/"+in["id"].(string)+"/consortium?actor="+a.ID, nil, tokens[a.ID])
+			if cr.Status != http.StatusOK {
+				continue // no consortium for this kind of call
+			}
+			for _, team := range listOf(cr.JSON["items"]) {
+				teams++
+				for _, mem := range listOf(team["members"]) {
+					b, err := e.store.Actor(ctx, mem["id"].(string))
+					if err != nil || b.OwnerID == nil {
+						t.Errorf("%s / %s: suggested partner %s has no owner (%v)", a.Name, in["name"], mem["name"], err)
+					}
+				}
+			}
+		}
+		if teams > 40 {
+			break // enough teams looked at
+		}
+	}
+	if teams == 0 {
+		t.Fatal("no suggested team at all in the demo data")
+	}
+	t.Logf("%d suggested teams checked", teams)
+}
