@@ -261,11 +261,8 @@ func (s *Server) brokerageOpportunities(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ix := s.matcher.index()
-	if ix == nil {
-		return &apiError{Status: http.StatusServiceUnavailable, Code: "index_loading", Message: "The matching index is still loading: try again in a moment."}
-	}
-	if err := s.matcher.catchUp(ctx); err != nil {
+	ix, err := s.liveIndex(ctx)
+	if err != nil {
 		return err
 	}
 	// The actors in focus.

@@ -201,11 +201,8 @@ type batch struct {
 // runBatch scores every allowed CCI × AI pair of actors at or above minScore (skipping the pairs
 // in skip) and assigns them within capacity: capacity[id] when given, else each actor's capacity.
 func (s *Server) runBatch(ctx context.Context, actors map[string]*models.Actor, minScore float64, capacity map[string]int, skip map[string]bool) (*batch, error) {
-	ix := s.matcher.index()
-	if ix == nil {
-		return nil, &apiError{Status: http.StatusServiceUnavailable, Code: "index_loading", Message: "The matching index is still loading: try again in a moment."}
-	}
-	if err := s.matcher.catchUp(ctx); err != nil {
+	ix, err := s.liveIndex(ctx)
+	if err != nil {
 		return nil, err
 	}
 	b := &batch{minScore: minScore, capacityLeft: capacity}
@@ -521,11 +518,8 @@ func (s *Server) addDraftPair(c echo.Context) error {
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	ix := s.matcher.index()
-	if ix == nil {
-		return &apiError{Status: http.StatusServiceUnavailable, Code: "index_loading", Message: "The matching index is still loading: try again in a moment."}
-	}
-	if err := s.matcher.catchUp(ctx); err != nil {
+	ix, err := s.liveIndex(ctx)
+	if err != nil {
 		return err
 	}
 	if why := pairRule(ix, a, b); why != "" {

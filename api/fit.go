@@ -41,7 +41,7 @@ func (s *Server) fit(c echo.Context) error {
 	}
 	ix := s.matcher.index()
 	if ix == nil {
-		return &apiError{Status: http.StatusServiceUnavailable, Code: "index_loading", Message: "The matching index is still loading: try again in a moment."}
+		return errIndexLoading()
 	}
 	if !caughtUp {
 		if err := s.matcher.catchUp(ctx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"maps"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -568,4 +569,22 @@ func (s *Server) DigestRule() models.DigestRule {
 		}
 		return false
 	}
+}
+
+// errIndexLoading answers a request that needs the matching index before this replica has built it.
+func errIndexLoading() error {
+	return &apiError{Status: http.StatusServiceUnavailable, Code: "index_loading", Message: "The matching index is still loading: try again in a moment."}
+}
+
+// liveIndex is the matching index caught up with every write committed before the call (the
+// change feed applied), or errIndexLoading while it is being built.
+func (s *Server) liveIndex(ctx context.Context) (*matching.Index, error) {
+	ix := s.matcher.index()
+	if ix == nil {
+		return nil, errIndexLoading()
+	}
+	if err := s.matcher.catchUp(ctx); err != nil {
+		return nil, err
+	}
+	return ix, nil
 }

@@ -127,7 +127,7 @@ func (s *Server) matches(c echo.Context) error {
 	}
 	ix := s.matcher.index()
 	if ix == nil {
-		return &apiError{Status: http.StatusServiceUnavailable, Code: "index_loading", Message: "The matching index is still loading: try again in a moment."}
+		return errIndexLoading()
 	}
 	if !caughtUp { // the index finished loading after the actor was read
 		if err := s.matcher.catchUp(ctx); err != nil {

@@ -126,11 +126,8 @@ func (s *Server) runSaved(ctx context.Context, a *models.Actor, kind string, q s
 		}
 		return ids, names, nil
 	}
-	ix := s.matcher.index()
-	if ix == nil {
-		return nil, nil, &apiError{Status: http.StatusServiceUnavailable, Code: "index_loading", Message: "The matching index is still loading: try again in a moment."}
-	}
-	if err := s.matcher.catchUp(ctx); err != nil {
+	ix, err := s.liveIndex(ctx)
+	if err != nil {
 		return nil, nil, err
 	}
 	mq := matching.Query{ActorID: a.ID, Country: q.Country, Sector: q.Sector, Limit: 50, Now: s.now()}
