@@ -15,7 +15,7 @@ import (
 	"github.com/crossover-cci/crossover/models"
 )
 
-// Stored cohorts of an organiser (issue 9): the cohort itself, its members by invitation, and its
+// Stored cohorts of an organiser: the cohort itself, its members by invitation, and its
 // funnel. Only intermediaries and admins reach these routes (routes.go); a cohort is seen and
 // changed by its owner or an admin only, and is not found for anyone else. The actors' owners answer
 // invitations through /cohorts/:id/members/:actor_id/accept|decline and list them at

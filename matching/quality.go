@@ -41,7 +41,7 @@ type QualityReport struct {
 	Engine, Exact, Jaccard RankStats
 }
 
-// Targets the engine must meet (issue 5); TestQuality asserts them.
+// Targets the engine must meet; TestQuality asserts them.
 const (
 	TargetRecall1    = 0.80
 	TargetRecall10   = 0.95

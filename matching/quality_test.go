@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// TestQuality plants complementary pairs among noise and decoys and asserts the targets of
-// issue 5 (see the Target constants and docs/MATCHING.md).
+// TestQuality plants complementary pairs among noise and decoys and asserts the engine's quality
+// targets (see the Target constants and docs/MATCHING.md).
 func TestQuality(t *testing.T) {
 	// Below ~2,000 actors the exposure step has too few others to show and costs recall@1
 	// (docs/MATCHING.md); this size runs in about a second.

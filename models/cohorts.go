@@ -11,7 +11,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// Organiser tools (issue 9): a cohort is an event or programme of an intermediary or admin. Actors
+// Organiser tools: a cohort is an event or programme of an intermediary or admin. Actors
 // join it by invitation (or directly when the organiser manages them); the batch matching over its
 // joined members is stored as a draft of pairs, which the organiser edits and publishes as brokered
 // introductions.

@@ -55,7 +55,7 @@ type IntroLimits struct {
 	Expiry          time.Duration // a pending introduction expires after this long
 }
 
-// DefaultIntroLimits are the limits of issue 7.
+// DefaultIntroLimits are the platform's anti-spam and fairness limits.
 var DefaultIntroLimits = IntroLimits{MaxPending: 10, MaxPerDay: 20, DeclineCooldown: 90 * 24 * time.Hour,
 	CapacityWindow: 90 * 24 * time.Hour, Expiry: 14 * 24 * time.Hour}
 

@@ -2,7 +2,7 @@
 // End-to-end run of the web UI in Debian's Chromium, through playwright-core (no browser download).
 // Against a live server at CROSSOVER_URL (default http://127.0.0.1:8080); skips, exit 0, when none answers.
 //
-// Scenario (issue 8, "Must show"): a museum and an AI start-up sign up and build profiles; each sees the
+// Scenario ("Must show"): a museum and an AI start-up sign up and build profiles; each sees the
 // other among its top matches with reasons; the museum asks for an introduction, the start-up accepts,
 // both see each other's contact details; a third person never does. axe-core runs on every screen
 // (0 serious/critical violations); screenshots in EN and FR go to docs/screenshots/.
@@ -361,7 +361,7 @@ async function main() {
       }
     } finally { await D.ctx.close().catch(() => {}); }
 
-    // Organiser tools (issue 9): an intermediary creates a cohort, invites the museum and two profiles it
+    // Organiser tools: an intermediary creates a cohort, invites the museum and two profiles it
     // manages, the museum joins, the matching draft is run, a pair removed, the rest published; the
     // funnel counts them and downloads as CSV. Needs an intermediary account: serve-and-run.sh passes
     // the binary to promote one; against `make run` the demo broker is used.

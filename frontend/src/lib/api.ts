@@ -150,7 +150,7 @@ export class Api {
 
   // Auth
   async register(email: string, password: string, display_name: string, consents: { terms: boolean; matching: boolean }): Promise<AuthResponse> {
-    // accept_terms and consent_matching are additive to the contract (issue 3 records consent with time and version).
+    // accept_terms and consent_matching are additive to the contract (the server records consent with time and version).
     const r = await this.request<AuthResponse>('POST', '/api/v1/auth/register', {
       email, password, display_name,
       accept_terms: consents.terms, consent_matching: consents.matching,
@@ -271,7 +271,7 @@ export class Api {
   }
   withdraw(id: string) { return this.request<Introduction>('POST', `/api/v1/introductions/${encodeURIComponent(id)}/withdraw`); }
 
-  // Notifications (issue 7; not in the contract yet)
+  // Notifications (not in the contract yet)
   notifications() { return this.request<Page<Notification> & { unread?: number }>('GET', '/api/v1/notifications'); }
   markAllRead() { return this.request<void>('POST', '/api/v1/notifications/read-all'); }
   markRead(id: string) { return this.request<void>('POST', `/api/v1/notifications/${encodeURIComponent(id)}/read`); }

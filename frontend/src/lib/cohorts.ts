@@ -1,4 +1,4 @@
-// Organiser tools (issue 9): stored cohorts, their members, the batch-matching draft, the funnel.
+// Organiser tools: stored cohorts, their members, the batch-matching draft, the funnel.
 // The calls go through Api.request, so errors are ApiError/NetworkError like everywhere else; the
 // pure helpers below are what the screen shows and are unit tested (cohorts.test.ts).
 import type { Api } from './api';

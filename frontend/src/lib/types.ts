@@ -65,7 +65,7 @@ export interface Actor {
   version: number;
   created_at?: string;
   updated_at?: string;
-  // Not fixed by the contract; shown when the server sends them (issue 4).
+  // Not fixed by the contract; shown when the server sends them.
   completeness?: { percent: number; missing: string[] };
   stale?: boolean;
   /** Where the entry came from (user, directory, import…); a directory entry with claimed=false can be claimed. */

@@ -1,5 +1,5 @@
 -- +goose Up
--- Organiser tools (issue 9): stored cohorts (events, programmes) of an intermediary or admin, their
+-- Organiser tools: stored cohorts (events, programmes) of an intermediary or admin, their
 -- members by invitation, and the reviewed batch-matching draft whose pairs are published as brokered
 -- introductions. Dates are ISO calendar days (YYYY-MM-DD) as text in both dialects.
 CREATE TABLE cohorts (
