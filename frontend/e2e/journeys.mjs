@@ -6,7 +6,7 @@
 // is asking and why they fit before accepting; both see each other's contact details and answer the
 // outcome question. axe-core on every screen (0 serious/critical); screenshots at 1366 and 390 px wide
 // go to docs/screenshots/journey-*.png.
-import { BASE, TIMEOUT, check, person, go, axe, shot, signUp, signIn, buildProfile, missing, finish, failures } from './lib.mjs';
+import { BASE, TIMEOUT, check, person, go, axe, shot, signUp, signIn, buildProfile, missing, skipped, finish, failures } from './lib.mjs';
 
 const DEMO_PASSWORD = 'crossover-demo-2026';
 const WIDE = { width: 1366, height: 900 };
@@ -174,19 +174,10 @@ async function phoneSweep() {
 }
 
 async function main() {
-  const why = await missing();
-  if (why) {
-    console.log(`SKIP: ${why}`);
-    console.log('0 passed, 0 failed, 1 skipped');
-    return 0;
-  }
+  if (skipped(await missing())) return 0;
   const login = await fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email: 'museum@demo.crossover.eu', password: DEMO_PASSWORD }) });
-  if (login.status !== 200) {
-    console.log(`SKIP: the server at ${BASE} has no demo data (start it with --demo)`);
-    console.log('0 passed, 0 failed, 1 skipped');
-    return 0;
-  }
+  if (skipped(login.status === 200 ? null : `the server at ${BASE} has no demo data (start it with --demo)`)) return 0;
   console.log(`first-hour journeys against ${BASE}`);
   const run = Date.now().toString(36);
   for (const p of personas(run, `Crossover-journey-${run}-long`)) {

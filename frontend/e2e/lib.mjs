@@ -172,6 +172,14 @@ export async function missing() {
   return null;
 }
 
+/** Prints a skipped run's lines when why is not null, and says whether it did. */
+export function skipped(why) {
+  if (!why) return false;
+  console.log(`SKIP: ${why}`);
+  console.log('0 passed, 0 failed, 1 skipped');
+  return true;
+}
+
 /** Runs main, removes the browser profiles, prints the tally and exits (1 on any failure). */
 export async function finish(main) {
   let code = 1;

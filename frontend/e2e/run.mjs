@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { BASE, TIMEOUT, check, api, person, go, axe, shot, setLang, signUp, buildProfile, matchNames, missing, finish, failures } from './lib.mjs';
+import { BASE, TIMEOUT, check, api, person, go, axe, shot, setLang, signUp, buildProfile, matchNames, missing, skipped, finish, failures } from './lib.mjs';
 
 // An intermediary account for the cohort flow: a new one promoted through the binary's CLI when
 // serve-and-run.sh says where it is, else the demo broker of `crossover serve --demo`; null if neither.
@@ -33,12 +33,7 @@ async function intermediaryLogin(run, password) {
 }
 
 async function main() {
-  const why = await missing();
-  if (why) {
-    console.log(`SKIP: ${why}`);
-    console.log('0 passed, 0 failed, 1 skipped');
-    return 0;
-  }
+  if (skipped(await missing())) return 0;
   console.log(`e2e against ${BASE}`);
   const run = Date.now().toString(36);
   const password = `Crossover-e2e-${run}-long`;
