@@ -367,7 +367,8 @@ func readESCOHierarchy(f escoFile, progress io.Writer) ([]ESCOBroader, error) {
 			if !strings.HasPrefix(uri, escoURIPrefix) {
 				return nil, fmt.Errorf("%s: line %d: Level %d URI %q is not an ESCO URI", f.name, line, level, uri)
 			}
-			if prev != "" && !seen[[2]string{uri, prev}] {
+			// A row that repeats a concept at the next level names no relation (a concept is never its own broader).
+			if prev != "" && uri != prev && !seen[[2]string{uri, prev}] {
 				seen[[2]string{uri, prev}] = true
 				out = append(out, ESCOBroader{ConceptURI: uri, ConceptType: "SkillGroup", BroaderURI: prev, BroaderType: "SkillGroup"})
 			}
