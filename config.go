@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crossover-cci/crossover/api"
 	"github.com/crossover-cci/crossover/models"
 )
 
@@ -33,7 +34,7 @@ type Config struct {
 	SMTPURL         string
 	IntroExpiry     time.Duration
 	WorkerInterval  time.Duration // between runs of the background jobs (expiry, outcome questions, outbox)
-	PublicURL       string
+	PublicURL       string        // absolute base of links in open data and e-mails; derived from Addr when unset
 	Tracing         TracingConfig
 }
 
@@ -169,7 +170,29 @@ func (c *Config) validateServe() error {
 	if host != "" && net.ParseIP(host) == nil && host != "localhost" {
 		return &configError{"CROSSOVER_ADDR", fmt.Sprintf("host %q is not an IP address or localhost", host)}
 	}
+	if err := c.resolvePublicURL(host, port); err != nil {
+		return err
+	}
 	return c.Tracing.validate()
+}
+
+// resolvePublicURL checks CROSSOVER_PUBLIC_URL or, when it is unset, derives http://host:port from
+// the listen address (localhost for an unspecified host): right for a local run, while a deployment
+// behind a proxy or TLS sets its public https URL.
+func (c *Config) resolvePublicURL(host, port string) error {
+	if c.PublicURL == "" {
+		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+			host = "localhost"
+		}
+		c.PublicURL = "http://" + net.JoinHostPort(host, port)
+		return nil
+	}
+	u, err := api.ParsePublicURL(c.PublicURL)
+	if err != nil {
+		return &configError{"CROSSOVER_PUBLIC_URL", err.Error()}
+	}
+	c.PublicURL = u
+	return nil
 }
 
 // validate checks the OTEL_* settings the SDK would otherwise only complain about on stderr, or

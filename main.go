@@ -190,7 +190,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 	}
 	handler, err := api.NewServer(api.Deps{Store: store, Log: log, JWTSecret: secret, Version: version,
 		TrustedProxies: cfg.TrustedProxies, BodyLimit: cfg.BodyLimit, RequestTimeout: cfg.RequestTimeout, Codes: seeds.Codes{}, Instruments: seeds.InstrumentRules{},
-		IntroLimits: cfg.introLimits()})
+		IntroLimits: cfg.introLimits(), PublicURL: cfg.PublicURL})
 	if err != nil {
 		return err
 	}

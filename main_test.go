@@ -99,6 +99,11 @@ func TestConfigErrorsAreOneLine(t *testing.T) {
 		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, []string{"serve"}, "OTEL_EXPORTER_OTLP_PROTOCOL"},
 		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_TRACES_SAMPLER": "sometimes"}, []string{"serve"}, "OTEL_TRACES_SAMPLER"},
 		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "10%"}, []string{"serve"}, "OTEL_TRACES_SAMPLER_ARG"},
+		{map[string]string{"CROSSOVER_PUBLIC_URL": "crossover.example.org"}, []string{"serve"}, "CROSSOVER_PUBLIC_URL"},
+		{map[string]string{"CROSSOVER_PUBLIC_URL": "ftp://crossover.example.org"}, []string{"serve"}, "CROSSOVER_PUBLIC_URL"},
+		{map[string]string{"CROSSOVER_PUBLIC_URL": "https://user:pw@crossover.example.org"}, []string{"serve"}, "CROSSOVER_PUBLIC_URL"},
+		{map[string]string{"CROSSOVER_PUBLIC_URL": "https://crossover.example.org/?next=x"}, []string{"serve"}, "CROSSOVER_PUBLIC_URL"},
+		{map[string]string{"CROSSOVER_PUBLIC_URL": "https://crossover.example.org:99999"}, []string{"serve"}, "CROSSOVER_PUBLIC_URL"},
 		{nil, []string{"frobnicate"}, "unknown command"},
 	} {
 		t.Run(strings.Join(tc.args, " ")+fmt.Sprint(tc.env), func(t *testing.T) {
@@ -115,6 +120,29 @@ func TestConfigErrorsAreOneLine(t *testing.T) {
 				t.Fatalf("error %q does not name %s in one line", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestPublicURL: a set CROSSOVER_PUBLIC_URL is kept without its trailing slash; unset, it is derived
+// from the listen address.
+func TestPublicURL(t *testing.T) {
+	for _, tc := range []struct{ env, addr, want string }{
+		{"https://crossover.example.org/", ":8080", "https://crossover.example.org"},
+		{"https://example.org/crossover/", ":8080", "https://example.org/crossover"},
+		{"", ":8080", "http://localhost:8080"},
+		{"", "0.0.0.0:9000", "http://localhost:9000"},
+		{"", "127.0.0.1:8081", "http://127.0.0.1:8081"},
+		{"", "[::1]:8080", "http://[::1]:8080"},
+	} {
+		cfg, err := loadConfig(func(k string) string {
+			return map[string]string{"CROSSOVER_PUBLIC_URL": tc.env, "CROSSOVER_ADDR": tc.addr}[k]
+		})
+		if err == nil {
+			err = cfg.validateServe()
+		}
+		if err != nil || cfg.PublicURL != tc.want {
+			t.Errorf("%q on %s: %q, %v; want %q", tc.env, tc.addr, cfg.PublicURL, err, tc.want)
+		}
 	}
 }
 

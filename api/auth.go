@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -25,10 +27,12 @@ const (
 )
 
 // claims are the access token's typed claims. IssuedAtUs is iat with microsecond precision, so that
-// a token issued a moment before a password change is refused too.
+// a token issued a moment before a password change is refused too. Session is the refresh family of
+// the login the token belongs to: when the family is revoked (logout, refresh reuse), the token stops.
 type claims struct {
 	Role       string `json:"role"`
 	IssuedAtUs int64  `json:"iat_us"`
+	Session    string `json:"sid"`
 	jwt.RegisteredClaims
 }
 
@@ -39,10 +43,15 @@ type auth struct {
 	now    func() time.Time
 	parser *jwt.Parser
 	limits *limiters
+	// hashing holds one place per password hash in progress (argon2id takes 19 MiB and a core for
+	// tens of milliseconds): as many as there are cores, so that a burst of logins queues instead of
+	// multiplying memory.
+	hashing chan struct{}
 }
 
 func newAuth(secret []byte, store *models.Store, log *slog.Logger, now func() time.Time) *auth {
 	return &auth{secret: secret, store: store, log: log, now: now, limits: newLimiters(now),
+		hashing: make(chan struct{}, runtime.GOMAXPROCS(0)),
 		parser: jwt.NewParser(
 			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 			jwt.WithExpirationRequired(),
@@ -53,10 +62,10 @@ func newAuth(secret []byte, store *models.Store, log *slog.Logger, now func() ti
 		)}
 }
 
-// issueAccess signs a 15-minute access token for u.
-func (a *auth) issueAccess(u *models.User) (string, error) {
+// issueAccess signs a 15-minute access token for u in the session (refresh family) given.
+func (a *auth) issueAccess(u *models.User, session string) (string, error) {
 	now := a.now()
-	c := claims{Role: u.Role, IssuedAtUs: now.UnixMicro(), RegisteredClaims: jwt.RegisteredClaims{
+	c := claims{Role: u.Role, IssuedAtUs: now.UnixMicro(), Session: session, RegisteredClaims: jwt.RegisteredClaims{
 		Subject: u.ID, Issuer: tokenIssuer, Audience: jwt.ClaimStrings{tokenAudience},
 		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(accessLifetime)),
 		ID: uuid.NewString(),
@@ -64,8 +73,10 @@ func (a *auth) issueAccess(u *models.User) (string, error) {
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(a.secret)
 }
 
-// middleware authenticates with echo-jwt, then checks the account still exists and that the token was
-// issued after the user's last password change; the role comes from the account, not the token.
+// middleware authenticates with echo-jwt, then checks the account still exists, that the token was
+// issued after the user's last password change and that its session has not ended (logout, refresh
+// reuse); the role comes from the account, not the token. The session is read from the shared
+// database on every request, so a logout through one replica ends the token on all of them.
 func (a *auth) middleware() echo.MiddlewareFunc {
 	parse := echojwt.WithConfig(echojwt.Config{
 		ContextKey: claimsKey,
@@ -94,7 +105,14 @@ func (a *auth) middleware() echo.MiddlewareFunc {
 			if err != nil {
 				return err
 			}
-			if cl.IssuedAtUs < u.TokensValidAfter.UnixMicro() {
+			if cl.IssuedAtUs < u.TokensValidAfter.UnixMicro() || cl.Session == "" {
+				return errUnauthenticated()
+			}
+			live, err := a.store.SessionLive(c.Request().Context(), u.ID, cl.Session)
+			if err != nil {
+				return err
+			}
+			if !live {
 				return errUnauthenticated()
 			}
 			c.Set(userKey, u)
@@ -175,14 +193,25 @@ type tokenResponse struct {
 	ExpiresIn    int      `json:"expires_in"`
 }
 
-func (a *auth) tokens(c echo.Context, status int, u *models.User, refresh string) error {
-	access, err := a.issueAccess(u)
+func (a *auth) tokens(c echo.Context, status int, u *models.User, session models.Session) error {
+	access, err := a.issueAccess(u, session.Family)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(status, tokenResponse{User: viewUser(u), AccessToken: access, RefreshToken: refresh,
+	return c.JSON(status, tokenResponse{User: viewUser(u), AccessToken: access, RefreshToken: session.Refresh,
 		TokenType: "Bearer", ExpiresIn: int(accessLifetime.Seconds())})
+}
+
+// hashSlot waits for a place to hash a password in, as long as the request may wait; a request that
+// cannot get one is answered 503 with Retry-After and has checked and stored nothing.
+func (a *auth) hashSlot(ctx context.Context) (release func(), err error) {
+	select {
+	case a.hashing <- struct{}{}:
+		return func() { <-a.hashing }, nil
+	case <-ctx.Done():
+		return nil, &apiError{Status: http.StatusServiceUnavailable, Code: "busy", Message: "Too many sign-ins at once: try again in a few seconds."}
+	}
 }
 
 func (a *auth) register(c echo.Context) error {
@@ -191,43 +220,59 @@ func (a *auth) register(c echo.Context) error {
 		return err
 	}
 	ip := c.RealIP()
-	if err := a.limits.register.allow(ip); err != nil {
+	if _, err := reserve(slot{a.limits.register, ip}); err != nil {
 		return err
 	}
-	u, err := a.store.Register(c.Request().Context(), models.Registration{Email: req.Email, Password: req.Password,
+	ctx := c.Request().Context()
+	release, err := a.hashSlot(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := a.store.Register(ctx, models.Registration{Email: req.Email, Password: req.Password,
 		DisplayName: req.DisplayName, AcceptTerms: req.AcceptTerms, ConsentMatching: req.ConsentMatching, IP: ip})
+	release()
 	if err != nil {
 		return err
 	}
-	refresh, err := a.store.IssueRefresh(c.Request().Context(), u.ID, "")
+	session, err := a.store.IssueRefresh(ctx, u.ID, "")
 	if err != nil {
 		return err
 	}
-	return a.tokens(c, http.StatusCreated, u, refresh)
+	return a.tokens(c, http.StatusCreated, u, session)
 }
 
+// login reserves a failed-login place before the password is checked and gives it back when the
+// password was right, so that a burst of guesses gets no more checks than the limit.
 func (a *auth) login(c echo.Context) error {
 	var req loginRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
 	ip, account := c.RealIP(), models.NormalizeEmail(req.Email)
-	if err := a.limits.loginAllowed(ip, account); err != nil {
+	giveBack, err := a.limits.login(ip, account)
+	if err != nil {
 		return err
 	}
-	u, err := a.store.Authenticate(c.Request().Context(), req.Email, req.Password, ip)
+	ctx := c.Request().Context()
+	release, err := a.hashSlot(ctx)
+	if err != nil {
+		giveBack()
+		return err
+	}
+	u, err := a.store.Authenticate(ctx, req.Email, req.Password, ip)
+	release()
 	if errors.Is(err, models.ErrUnauthorized) {
-		a.limits.loginFailed(ip, account)
 		return &apiError{Status: http.StatusUnauthorized, Code: "invalid_credentials", Message: "The e-mail or the password is wrong."}
 	}
+	giveBack()
 	if err != nil {
 		return err
 	}
-	refresh, err := a.store.IssueRefresh(c.Request().Context(), u.ID, "")
+	session, err := a.store.IssueRefresh(ctx, u.ID, "")
 	if err != nil {
 		return err
 	}
-	return a.tokens(c, http.StatusOK, u, refresh)
+	return a.tokens(c, http.StatusOK, u, session)
 }
 
 func (a *auth) refresh(c echo.Context) error {
@@ -248,7 +293,8 @@ func (a *auth) refresh(c echo.Context) error {
 	return a.tokens(c, http.StatusOK, u, next)
 }
 
-// logout revokes the refresh family named in the body; without a body, every session of the caller.
+// logout ends the session the call was made with (its access token stops at once) and the refresh
+// family named in the body, if it is the caller's; without a body, every session of the caller.
 func (a *auth) logout(c echo.Context) error {
 	u := userFrom(c)
 	var req refreshRequest
@@ -258,17 +304,21 @@ func (a *auth) logout(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
-	if req.RefreshToken != "" {
-		fam, err := a.store.FamilyOf(ctx, req.RefreshToken, u.ID)
-		if err == nil {
-			if err := a.store.RevokeFamily(ctx, fam); err != nil {
-				return err
-			}
-		} else if !errors.Is(err, models.ErrNotFound) {
+	if req.RefreshToken == "" {
+		if err := a.store.RevokeAllSessions(ctx, u.ID); err != nil {
 			return err
 		}
-	} else if err := a.store.RevokeAllSessions(ctx, u.ID); err != nil {
-		return err
+	} else {
+		if err := a.store.RevokeFamily(ctx, claimsFrom(c).Session); err != nil {
+			return err
+		}
+		fam, err := a.store.FamilyOf(ctx, req.RefreshToken, u.ID)
+		if err == nil {
+			err = a.store.RevokeFamily(ctx, fam)
+		}
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
 	}
 	_ = a.store.Audit(ctx, &u.ID, c.RealIP(), "logout", "")
 	return c.NoContent(http.StatusNoContent)
@@ -279,7 +329,9 @@ type passwordRequest struct {
 	NewPassword     string `json:"new_password"`
 }
 
-// changePassword ends every session, then signs the caller in again with a fresh pair.
+// changePassword ends every session, then signs the caller in again with a fresh pair. A wrong
+// current password counts like a failed login (per account and per IP): a stolen access token must
+// not buy unlimited guesses.
 func (a *auth) changePassword(c echo.Context) error {
 	var req passwordRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -287,16 +339,30 @@ func (a *auth) changePassword(c echo.Context) error {
 	}
 	u := userFrom(c)
 	ctx := c.Request().Context()
-	if err := a.store.ChangePassword(ctx, u.ID, req.CurrentPassword, req.NewPassword, c.RealIP()); err != nil {
-		return err
-	}
-	u, err := a.store.UserByID(ctx, u.ID)
+	giveBack, err := a.limits.password(c.RealIP(), u.ID)
 	if err != nil {
 		return err
 	}
-	refresh, err := a.store.IssueRefresh(ctx, u.ID, "")
+	release, err := a.hashSlot(ctx)
+	if err != nil {
+		giveBack()
+		return err
+	}
+	err = a.store.ChangePassword(ctx, u.ID, req.CurrentPassword, req.NewPassword, c.RealIP())
+	release()
+	if !models.IsFieldError(err, "current_password") {
+		giveBack()
+	}
 	if err != nil {
 		return err
 	}
-	return a.tokens(c, http.StatusOK, u, refresh)
+	u, err = a.store.UserByID(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	session, err := a.store.IssueRefresh(ctx, u.ID, "")
+	if err != nil {
+		return err
+	}
+	return a.tokens(c, http.StatusOK, u, session)
 }

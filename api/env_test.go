@@ -20,6 +20,13 @@ import (
 
 var testSecret = []byte("test-secret-0123456789abcdef-0123456789")
 
+// testPublicURL is the configured public base URL of every test server.
+const testPublicURL = "https://crossover.test"
+
+func newRequest(method, path string) *http.Request { return httptest.NewRequest(method, path, nil) }
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
 // env is one test's server on its own fresh database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
 type env struct {
 	t     *testing.T
@@ -68,7 +75,7 @@ func newEnv(t *testing.T) *env {
 	logs := &syncBuffer{}
 	clk := &clock{}
 	srv, err := NewServer(Deps{Store: store, Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		JWTSecret: testSecret, Version: "test", Codes: seeds.Codes{}, Instruments: seeds.InstrumentRules{}, Now: clk.Now})
+		JWTSecret: testSecret, Version: "test", Codes: seeds.Codes{}, Instruments: seeds.InstrumentRules{}, Now: clk.Now, PublicURL: testPublicURL})
 	if err != nil {
 		t.Fatal(err)
 	}

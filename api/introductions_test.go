@@ -695,6 +695,10 @@ func TestNotificationsInbox(t *testing.T) {
 	if len(out) != 2 || out[0].ToAddress != bob.Email || out[1].ToAddress != alice.Email {
 		t.Fatalf("outbox: %+v", out)
 	}
+	// E-mail links start with the configured public URL, never with a request's Host.
+	if want := "Open Crossover: " + testPublicURL + "/introductions/" + id; !strings.Contains(out[0].Body, want) {
+		t.Fatalf("e-mail body %q does not hold %q", out[0].Body, want)
+	}
 }
 
 // fakeMailer records deliveries by Message-ID, the way a receiving side de-duplicates.

@@ -32,7 +32,11 @@ func demoEnv(t *testing.T) (*env, []*models.Actor, map[string]string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tokens[a.ID], err = issuer.issueAccess(u); err != nil {
+		session, err := e.store.IssueRefresh(ctx, u.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tokens[a.ID], err = issuer.issueAccess(u, session.Family); err != nil {
 			t.Fatal(err)
 		}
 	}

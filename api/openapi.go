@@ -131,10 +131,10 @@ func apiOps() []apiOp {
 			Resp:  items(ref("Skill")), Errors: []int{422}},
 		{Method: "GET", Path: "/api/v1/sectors", Tag: "taxonomy", Summary: "The cultural and creative sectors with their NACE codes", Resp: items(ref("Sector"))},
 		{Method: "POST", Path: "/api/v1/auth/register", Tag: "auth", Summary: "Create an account (role member) and sign in",
-			Body: ref("RegisterRequest"), Status: 201, Resp: ref("Tokens"), Errors: []int{400, 409, 422, 429}},
+			Body: ref("RegisterRequest"), Status: 201, Resp: ref("Tokens"), Errors: []int{400, 409, 422, 429, 503}},
 		{Method: "POST", Path: "/api/v1/auth/login", Tag: "auth", Summary: "Sign in with e-mail and password",
-			Body: ref("LoginRequest"), Resp: ref("Tokens"), Errors: []int{400, 401, 429}},
-		{Method: "POST", Path: "/api/v1/auth/refresh", Tag: "auth", Summary: "Trade a refresh token for a new pair; the old one is spent (reuse revokes its family)",
+			Body: ref("LoginRequest"), Resp: ref("Tokens"), Errors: []int{400, 401, 429, 503}},
+		{Method: "POST", Path: "/api/v1/auth/refresh", Tag: "auth", Summary: "Trade a refresh token for a new pair; the old one is spent and has exactly one successor (a second use is 401; after 10 s it revokes the family)",
 			Body: obj(map[string]any{"refresh_token": tString}, "refresh_token"), Resp: ref("Tokens"), Errors: []int{400, 401}},
 
 		// The observatory (public, aggregated, k-anonymous).
@@ -161,10 +161,10 @@ func apiOps() []apiOp {
 		{Method: "GET", Path: "/api/v1/open/taxonomy", Tag: "open data", Summary: "The skills taxonomy as a SKOS concept scheme in JSON-LD (skos:broader, skos:exactMatch to ESCO)", Resp: tAnyObj, RespType: "application/ld+json"},
 
 		// Signed in.
-		{Method: "POST", Path: "/api/v1/auth/logout", Tag: "auth", Auth: "bearer", Summary: "Revoke the caller's refresh family", Status: 204,
+		{Method: "POST", Path: "/api/v1/auth/logout", Tag: "auth", Auth: "bearer", Summary: "End the calling session (its access token stops at once) and the refresh family named in the body; without a body, every session of the caller", Status: 204,
 			Body: obj(map[string]any{"refresh_token": tString})},
 		{Method: "POST", Path: "/api/v1/auth/password", Tag: "auth", Auth: "bearer", Summary: "Change the password (ends every other session)",
-			Body: obj(map[string]any{"current_password": tString, "new_password": tString}, "current_password", "new_password"), Resp: ref("Tokens"), Errors: []int{400, 422, 429}},
+			Body: obj(map[string]any{"current_password": tString, "new_password": tString}, "current_password", "new_password"), Resp: ref("Tokens"), Errors: []int{400, 422, 429, 503}},
 		{Method: "GET", Path: "/api/v1/me", Tag: "account", Auth: "bearer", Summary: "The caller's account and consents",
 			Resp: obj(map[string]any{"user": ref("User"), "consents": arr(ref("Consent"))}, "user")},
 		{Method: "PATCH", Path: "/api/v1/me", Tag: "account", Auth: "bearer", Summary: "Change settings: name, pause matching, digest, open-data consent (applies to all the caller's actors)",

@@ -31,9 +31,6 @@ var openContext = map[string]any{
 	"license": map[string]any{"@id": "schema:license", "@type": "@id"},
 }
 
-// openBase is the absolute base URL of this server as the request reached it.
-func openBase(c echo.Context) string { return c.Scheme() + "://" + c.Request().Host }
-
 // skillTerm is a skill as a schema.org DefinedTerm: its ESCO concept when it has one, else ours.
 func skillTerm(base string, sk models.Skill) map[string]any {
 	id := base + "/api/v1/open/taxonomy#" + sk.Slug
@@ -123,7 +120,7 @@ func licenceHeaders(c echo.Context) {
 
 // openDataset describes the dataset (DCAT), its licence and attribution.
 func (s *Server) openDataset(c echo.Context) error {
-	base := openBase(c)
+	base := s.publicURL
 	n, err := s.store.OpenActorCount(c.Request().Context())
 	if err != nil {
 		return err
@@ -158,7 +155,7 @@ func (s *Server) openActors(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	base := openBase(c)
+	base := s.publicURL
 	var next any
 	if len(page) > limit {
 		page = page[:limit]
@@ -188,7 +185,7 @@ func (s *Server) openDump(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	base := openBase(c)
+	base := s.publicURL
 	licenceHeaders(c)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/ld+json; charset=utf-8")
@@ -230,7 +227,7 @@ func (s *Server) openTaxonomy(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	base := openBase(c)
+	base := s.publicURL
 	scheme := base + "/api/v1/open/taxonomy"
 	var concepts, tops []any
 	for _, sk := range tax.all() {
@@ -279,7 +276,7 @@ func (s *Server) openActorOne(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := openActor(openBase(c), tax, a)
+	doc := openActor(s.publicURL, tax, a)
 	doc["@context"] = openContext
 	doc["license"] = dataLicence
 	licenceHeaders(c)

@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,6 +34,7 @@ type Deps struct {
 	Codes          models.CodeChecker // ISO country and language codes
 	IntroLimits    models.IntroLimits // introduction limits and expiry; models.DefaultIntroLimits when zero
 	Instruments    InstrumentChecker  // rules for editors' funding instruments; writes are refused when nil
+	PublicURL      string             // absolute base URL of every link the API writes; http://localhost:8080 when empty
 }
 
 // Server is Crossover's HTTP API and embedded web UI.
@@ -50,6 +53,8 @@ type Server struct {
 	instruments InstrumentChecker
 	bg          context.Context // the context given to Start: background imports stop with it
 	imports     sync.WaitGroup  // background imports in flight
+	auth        *auth
+	publicURL   string // scheme://host[:port][/path] without a trailing slash; never taken from a request
 }
 
 // NewServer builds the echo instance with its middleware and every route.
@@ -75,8 +80,13 @@ func NewServer(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	publicURL, err := ParsePublicURL(d.PublicURL)
+	if err != nil {
+		return nil, fmt.Errorf("api: PublicURL: %w", err)
+	}
+	d.Store.SetLinkBase(publicURL) // e-mails link to the same public address as the API
 	s := &Server{e: echo.New(), store: d.Store, log: d.Log, version: d.Version, registry: d.Registry, now: d.Now,
-		codes: d.Codes, taxonomy: newTaxonomy(d.Store), bg: context.Background()}
+		codes: d.Codes, taxonomy: newTaxonomy(d.Store), bg: context.Background(), publicURL: publicURL}
 	s.metrics = newHTTPMetrics(d.Registry)
 	registerStoreMetrics(d.Registry, d.Store, d.Log)
 	s.instruments = d.Instruments
@@ -122,7 +132,8 @@ func NewServer(d Deps) (*Server, error) {
 	e.Use(middleware.BodyLimit(strconv.FormatInt(d.BodyLimit, 10)))
 	e.Use(middleware.ContextTimeout(d.RequestTimeout))
 
-	s.routes(newAuth(d.JWTSecret, d.Store, d.Log, d.Now))
+	s.auth = newAuth(d.JWTSecret, d.Store, d.Log, d.Now)
+	s.routes(s.auth)
 	return s, nil
 }
 
@@ -152,6 +163,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHT
 
 // Routes lists method and path of every registered route (the OpenAPI test walks them).
 func (s *Server) Routes() []*echo.Route { return s.e.Routes() }
+
+// ParsePublicURL checks the public base URL of the service and returns it without a trailing slash:
+// an absolute http or https URL with a host, optionally a path, and nothing else (no credentials,
+// query or fragment). Empty means http://localhost:8080. Absolute links are built from it alone, never
+// from a request's Host or X-Forwarded-* headers, which any client can set.
+func ParsePublicURL(raw string) (string, error) {
+	if raw == "" {
+		return "http://localhost:8080", nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "":
+		return "", fmt.Errorf("%q is not an absolute http:// or https:// URL such as https://crossover.example.org", raw)
+	case u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
+		return "", fmt.Errorf("%q must not carry credentials, a query or a fragment", raw)
+	case u.Port() != "" && !validPort(u.Port()):
+		return "", fmt.Errorf("%q has an invalid port", raw)
+	}
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
+}
+
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n > 0 && n <= 65535
+}
 
 // ipExtractor trusts X-Forwarded-For only from the configured proxy ranges, never by default: a
 // forged header must not change the IP that rate limits and the audit log see.

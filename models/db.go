@@ -150,6 +150,7 @@ type Store struct {
 	hooks   []func(Change)
 	hash    *HashParams
 	users   *userCache
+	links   string // absolute base of links in e-mails (the public URL); empty: links stay relative
 }
 
 // Dialect says which database the store is on.

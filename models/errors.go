@@ -67,6 +67,16 @@ func Invalid(field, problem string) error {
 	return &ValidationError{Fields: map[string]string{field: problem}}
 }
 
+// IsFieldError reports whether err is a validation error about field.
+func IsFieldError(err error, field string) bool {
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		return false
+	}
+	_, ok := ve.Fields[field]
+	return ok
+}
+
 // ConflictError says that a write was based on a stale version; Current is the stored one.
 type ConflictError struct {
 	Message string

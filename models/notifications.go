@@ -171,7 +171,7 @@ func (s *Store) notify(ctx context.Context, n notice, now time.Time) error {
 	}
 	return s.enqueueEmail(ctx, OutboxMessage{
 		MessageID: "<" + row.ID + "@crossover>", UserID: &n.userID, ToAddress: u.Email, Subject: n.title,
-		Body: n.body + "\n\nOpen Crossover: " + n.link + "\n", NextAttemptAt: now, CreatedAt: now,
+		Body: n.body + "\n\nOpen Crossover: " + s.links + n.link + "\n", NextAttemptAt: now, CreatedAt: now,
 	})
 }
 

@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Roles. Nobody assigns their own: admins grant intermediary, the command line grants admin.
@@ -207,11 +206,17 @@ func newOpaqueToken() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
+// Session is one login: its refresh family and the refresh token just issued in it. Access tokens
+// carry the family, so that ending the family ends them too.
+type Session struct {
+	Family, Refresh string
+}
+
 // IssueRefresh starts a new family (a login) or continues one, and returns the opaque token.
-func (s *Store) IssueRefresh(ctx context.Context, userID, familyID string) (string, error) {
+func (s *Store) IssueRefresh(ctx context.Context, userID, familyID string) (Session, error) {
 	tok, err := newOpaqueToken()
 	if err != nil {
-		return "", err
+		return Session{}, err
 	}
 	if familyID == "" {
 		familyID = newID()
@@ -219,24 +224,23 @@ func (s *Store) IssueRefresh(ctx context.Context, userID, familyID string) (stri
 	now := time.Now().UTC()
 	rt := RefreshToken{ID: newID(), UserID: userID, FamilyID: familyID, TokenHash: hashToken(tok), ExpiresAt: now.Add(RefreshLifetime), CreatedAt: now}
 	if err := s.conn(ctx).Create(&rt).Error; err != nil {
-		return "", err
+		return Session{}, err
 	}
-	return tok, nil
+	return Session{Family: familyID, Refresh: tok}, nil
 }
 
 // RotateRefresh spends a refresh token and returns its user and a new token of the same family.
-// A token spent more than RefreshGrace ago is a reuse: the whole family is revoked (RFC 9700 §4.14).
-func (s *Store) RotateRefresh(ctx context.Context, token, ip string) (*User, string, error) {
+// Each token has exactly one successor: the spend is a conditional update, so of concurrent
+// refreshes with one token only one gets a new token; the others, and a retry within RefreshGrace,
+// are refused without harm to the family. A token spent longer ago is a reuse: the whole family is
+// revoked (RFC 9700 §4.14).
+func (s *Store) RotateRefresh(ctx context.Context, token, ip string) (*User, Session, error) {
 	var user *User
-	var next string
+	var next Session
 	var reused bool
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		var rt RefreshToken
-		q := s.conn(ctx).Where("token_hash = ?", hashToken(token))
-		if s.dialect == Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		if err := q.First(&rt).Error; err != nil {
+		if err := s.conn(ctx).Where("token_hash = ?", hashToken(token)).First(&rt).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return ErrUnauthorized
 			}
@@ -246,42 +250,58 @@ func (s *Store) RotateRefresh(ctx context.Context, token, ip string) (*User, str
 		if rt.RevokedAt != nil || now.After(rt.ExpiresAt) {
 			return ErrUnauthorized
 		}
-		if rt.SpentAt != nil && now.Sub(*rt.SpentAt) > RefreshGrace {
-			reused = true
-			return nil
-		}
-		if rt.SpentAt == nil {
-			res := s.conn(ctx).Model(&RefreshToken{}).Where("id = ? AND spent_at IS NULL", rt.ID).Update("spent_at", now)
-			if res.Error != nil {
-				return res.Error
+		if rt.SpentAt != nil {
+			reused = now.Sub(*rt.SpentAt) > RefreshGrace
+			if reused {
+				return nil
 			}
+			return ErrUnauthorized
+		}
+		res := s.conn(ctx).Model(&RefreshToken{}).Where("id = ? AND spent_at IS NULL AND revoked_at IS NULL", rt.ID).Update("spent_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 { // another refresh with this token won
+			return ErrUnauthorized
 		}
 		u, err := s.UserByID(ctx, rt.UserID)
 		if err != nil {
 			return err
 		}
-		next, err = s.IssueRefresh(ctx, rt.UserID, rt.FamilyID)
-		user = u
-		if err != nil {
+		if next, err = s.IssueRefresh(ctx, rt.UserID, rt.FamilyID); err != nil {
 			return err
 		}
+		user = u
 		return s.Audit(ctx, &u.ID, ip, "refresh", "")
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, Session{}, err
 	}
 	if reused {
 		var rt RefreshToken
 		if err := s.conn(ctx).Where("token_hash = ?", hashToken(token)).First(&rt).Error; err != nil {
-			return nil, "", notFound(err)
+			return nil, Session{}, notFound(err)
 		}
 		if err := s.RevokeFamily(ctx, rt.FamilyID); err != nil {
-			return nil, "", err
+			return nil, Session{}, err
 		}
 		_ = s.Audit(ctx, &rt.UserID, ip, "refresh_reuse", "family revoked")
-		return nil, "", ErrUnauthorized
+		return nil, Session{}, ErrUnauthorized
 	}
 	return user, next, nil
+}
+
+// SessionLive reports whether a refresh family exists for the user and none of its tokens has been
+// revoked (logout, reuse detection, password change). The authentication middleware asks it on
+// every request, so that ending a session ends its access tokens on every replica at once.
+func (s *Store) SessionLive(ctx context.Context, userID, familyID string) (bool, error) {
+	var row struct{ Total, Revoked int64 }
+	err := s.conn(ctx).Model(&RefreshToken{}).Select("COUNT(*) AS total, COUNT(revoked_at) AS revoked").
+		Where("family_id = ? AND user_id = ?", familyID, userID).Scan(&row).Error
+	if err != nil {
+		return false, err
+	}
+	return row.Total > 0 && row.Revoked == 0, nil
 }
 
 // RevokeFamily ends every token of one login.
@@ -502,6 +522,9 @@ func (s *Store) hashParams() HashParams {
 	}
 	return DefaultHashParams
 }
+
+// SetLinkBase sets the public base URL that links in e-mails start with.
+func (s *Store) SetLinkBase(base string) { s.links = base }
 
 // SetHashParams changes the cost of new password hashes (tests lower it; production keeps the default).
 func (s *Store) SetHashParams(p HashParams) { s.hash = &p }

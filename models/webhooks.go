@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -130,8 +131,9 @@ type NewWebhook struct {
 }
 
 // ValidateWebhookURL refuses what would turn the server into a proxy into its own network: only
-// https (http too when private targets are allowed), no credentials, no private, loopback or
-// link-local literal addresses. Names are checked again at delivery time, after resolution.
+// https (http too when private targets are allowed), no credentials, no literal address outside the
+// public unicast space (see publicAddr), no host a resolver would read as a number, no local names.
+// Names are checked again at delivery time, after resolution.
 func ValidateWebhookURL(raw string, allowPrivate bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || len(raw) > 500 {
@@ -143,17 +145,24 @@ func ValidateWebhookURL(raw string, allowPrivate bool) error {
 	if u.User != nil {
 		return errors.New("must not carry credentials")
 	}
-	if ip := net.ParseIP(u.Hostname()); ip != nil && !allowPrivate && !publicIP(ip) {
-		return errors.New("must not point to a private, loopback or link-local address")
+	if allowPrivate {
+		return nil
 	}
-	if h := strings.ToLower(u.Hostname()); !allowPrivate && (h == "localhost" || strings.HasSuffix(h, ".localhost") || strings.HasSuffix(h, ".internal")) {
+	host := u.Hostname()
+	if a, err := netip.ParseAddr(host); err == nil {
+		if !publicAddr(a) {
+			return errors.New("must not point to a private, loopback, link-local, shared or reserved address")
+		}
+		return nil
+	}
+	if numericHost(host) {
+		return errors.New("must name its host or write its address as four decimal numbers (such as 192.0.2.1)")
+	}
+	if h := strings.ToLower(strings.TrimSuffix(host, ".")); h == "localhost" || strings.HasSuffix(h, ".localhost") ||
+		strings.HasSuffix(h, ".internal") || strings.HasSuffix(h, ".local") || strings.HasSuffix(h, ".home.arpa") {
 		return errors.New("must not point to this host or an internal name")
 	}
 	return nil
-}
-
-func publicIP(ip net.IP) bool {
-	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast())
 }
 
 // CreateWebhook stores a registration with a new secret, returned once.

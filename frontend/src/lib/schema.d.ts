@@ -286,7 +286,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke the caller's refresh family */
+        /** End the calling session (its access token stops at once) and the refresh family named in the body; without a body, every session of the caller */
         post: operations["postApiV1AuthLogout"];
         delete?: never;
         options?: never;
@@ -320,7 +320,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Trade a refresh token for a new pair; the old one is spent (reuse revokes its family) */
+        /** Trade a refresh token for a new pair; the old one is spent and has exactly one successor (a second use is 401; after 10 s it revokes the family) */
         post: operations["postApiV1AuthRefresh"];
         delete?: never;
         options?: never;
@@ -3206,6 +3206,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     postApiV1AuthLogout: {
@@ -3262,6 +3263,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     postApiV1AuthRefresh: {
@@ -3318,6 +3320,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getApiV1BrokerageDashboard: {
